@@ -1,0 +1,3 @@
+module oauthtime
+
+go 1.22

@@ -1,0 +1,182 @@
+package jwt
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"hash"
+	"log/slog"
+	"strings"
+	"sync"
+)
+
+const (
+	// MinKeySize is the shortest HS256 key accepted: 256 bits, the size of
+	// the MAC (RFC 7518 §3.2, RFC 8725 §3.5).
+	MinKeySize = 32
+	// MaxTokenSize bounds a token before any decoding is done.
+	MaxTokenSize = 4096
+)
+
+// b64 is unpadded base64url that also rejects non-zero trailing bits, so one
+// value has exactly one encoding. It still skips CR and LF, which is why
+// every segment is checked against the alphabet first (see isB64URL).
+var b64 = base64.RawURLEncoding.Strict()
+
+// macSize64 is the length of an encoded HS256 signature.
+var macSize64 = b64.EncodedLen(sha256.Size)
+
+// Key is an HS256 signing and verification key. It is safe for concurrent
+// use. Each Key must be used with HS256 only (RFC 8725 §3.1).
+type Key struct {
+	secret []byte
+	// states recycles HMAC states and scratch buffers: hmac.New hashes the
+	// key twice, and with Reset it costs nothing after the first use.
+	states sync.Pool
+}
+
+// state is the per-call scratch space of a Key.
+type state struct {
+	mac hash.Hash
+	sum [sha256.Size]byte
+	sig [sha256.Size]byte
+	tok []byte // the token being verified
+	buf []byte // encoded or decoded segments
+	raw []byte // JSON being built
+}
+
+// NewKey returns a Key for secret, which must be at least MinKeySize bytes of
+// random data, never a human password. The bytes are copied.
+func NewKey(secret []byte) (*Key, error) {
+	if len(secret) < MinKeySize {
+		return nil, fmt.Errorf("%w: got %d", ErrWeakKey, len(secret))
+	}
+	k := &Key{secret: bytes.Clone(secret)}
+	k.states.New = func() any {
+		return &state{mac: hmac.New(sha256.New, k.secret)}
+	}
+	return k, nil
+}
+
+// LogValue keeps the key out of logs.
+func (k *Key) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
+
+func (k *Key) get() *state { return k.states.Get().(*state) }
+
+// put returns st to the pool unless a hostile input grew its buffers.
+func (k *Key) put(st *state) {
+	if cap(st.buf) > 4*MaxTokenSize || cap(st.raw) > 4*MaxTokenSize {
+		return
+	}
+	k.states.Put(st)
+}
+
+// Sign returns the JWS compact serialization of header and payload signed
+// with HS256. It signs exactly what it is given: the caller is responsible
+// for header and payload being the JSON it means. Issuer.Issue is the way to
+// make an access token.
+func (k *Key) Sign(header, payload []byte) string {
+	st := k.get()
+	defer k.put(st)
+	b := b64.AppendEncode(st.buf[:0], header)
+	b = append(b, '.')
+	b = b64.AppendEncode(b, payload)
+	b = k.appendSignature(st, b)
+	st.buf = b
+	return string(b)
+}
+
+// appendSignature appends '.' and the encoded MAC of signingInput to it.
+func (k *Key) appendSignature(st *state, signingInput []byte) []byte {
+	st.mac.Reset()
+	st.mac.Write(signingInput)
+	sum := st.mac.Sum(st.sum[:0])
+	signingInput = append(signingInput, '.')
+	return b64.AppendEncode(signingInput, sum)
+}
+
+// Verify checks that token is a JWS compact serialization whose signature is
+// the HS256 MAC under k, and returns its decoded header and payload. It does
+// not parse them: use Verifier for access tokens.
+func (k *Key) Verify(token string) (header, payload []byte, err error) {
+	st := k.get()
+	defer k.put(st)
+	h, p, err := k.verify(st, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bytes.Clone(h), bytes.Clone(p), nil
+}
+
+// verify does the work of Verify. The slices it returns point into st.
+// The order matters: size, shape and alphabet are checked first, then the
+// MAC, and only then are header and payload decoded, so nothing an attacker
+// wrote is interpreted before the signature holds (RFC 8725 §3.3).
+func (k *Key) verify(st *state, token string) (header, payload []byte, err error) {
+	if len(token) > MaxTokenSize {
+		return nil, nil, ErrTooLarge
+	}
+	dot1 := strings.IndexByte(token, '.')
+	if dot1 < 0 {
+		return nil, nil, fmt.Errorf("%w: 1 segment, want 3", ErrMalformed)
+	}
+	dot2 := dot1 + 1 + strings.IndexByte(token[dot1+1:], '.')
+	if dot2 == dot1 {
+		return nil, nil, fmt.Errorf("%w: 2 segments, want 3", ErrMalformed)
+	}
+	if n := strings.Count(token[dot2+1:], "."); n > 0 {
+		return nil, nil, fmt.Errorf("%w: %d segments, want 3", ErrMalformed, 3+n)
+	}
+	h64, p64, s64 := token[:dot1], token[dot1+1:dot2], token[dot2+1:]
+	if h64 == "" || p64 == "" {
+		return nil, nil, fmt.Errorf("%w: empty header or payload", ErrMalformed)
+	}
+	if s64 == "" {
+		return nil, nil, fmt.Errorf("%w: no signature", ErrSignature)
+	}
+	if !isB64URL(h64) || !isB64URL(p64) || !isB64URL(s64) {
+		return nil, nil, fmt.Errorf("%w: not unpadded base64url", ErrMalformed)
+	}
+	if len(s64) != macSize64 {
+		return nil, nil, fmt.Errorf("%w: wrong length", ErrSignature)
+	}
+
+	st.tok = append(st.tok[:0], token...)
+	if _, err := b64.Decode(st.sig[:], st.tok[dot2+1:]); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrSignature, err)
+	}
+	st.mac.Reset()
+	st.mac.Write(st.tok[:dot2])
+	if !hmac.Equal(st.mac.Sum(st.sum[:0]), st.sig[:]) {
+		return nil, nil, ErrSignature
+	}
+
+	hn, pn := b64.DecodedLen(len(h64)), b64.DecodedLen(len(p64))
+	if cap(st.buf) < hn+pn {
+		st.buf = make([]byte, hn+pn)
+	}
+	buf := st.buf[:hn+pn]
+	hn, err = b64.Decode(buf, st.tok[:dot1])
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	}
+	pn, err = b64.Decode(buf[hn:], st.tok[dot1+1:dot2])
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
+	}
+	return buf[:hn], buf[hn : hn+pn], nil
+}
+
+// isB64URL reports whether s uses only the base64url alphabet: no padding,
+// no '+' or '/', no white space.
+func isB64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

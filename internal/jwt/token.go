@@ -1,0 +1,387 @@
+package jwt
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"oauthtime/internal/clock"
+	"oauthtime/internal/secret"
+)
+
+// Claims are the claims of an access token (RFC 9068 §2.2). All are required.
+// The json tags document the wire names; the package encodes and decodes
+// them by hand.
+type Claims struct {
+	Issuer   string   `json:"iss"`
+	Subject  string   `json:"sub"`
+	Audience []string `json:"aud"`
+	ClientID string   `json:"client_id"`
+	Scope    string   `json:"scope"`
+	IssuedAt int64    `json:"iat"`
+	Expiry   int64    `json:"exp"`
+	ID       string   `json:"jti"`
+}
+
+// HasAudience reports whether aud is one of the token's audiences.
+func (c *Claims) HasAudience(aud string) bool {
+	for _, a := range c.Audience {
+		if a == aud {
+			return true
+		}
+	}
+	return false
+}
+
+// header is the JOSE header of every access token this package makes.
+const header = `{"alg":"HS256","typ":"at+jwt"}`
+
+// Token is an access token that was just issued.
+type Token struct {
+	// Raw is the compact serialization, the bearer credential itself.
+	Raw secret.String
+	// ID is the jti claim: safe to log, unique per token.
+	ID string
+	// IssuedAt and Expiry are the iat and exp claims.
+	IssuedAt, Expiry time.Time
+}
+
+// Issuer makes access tokens. It is safe for concurrent use.
+type Issuer struct {
+	key    *Key
+	clock  clock.Clock
+	ttl    int64  // whole seconds
+	prefix []byte // encoded header, then '.'
+	claims []byte // the constant start of the claims: {"iss":…,"aud":…,"sub":
+}
+
+// NewIssuer returns an Issuer whose tokens carry iss issuer and aud audience
+// and live for ttl, truncated to whole seconds (at least one).
+func NewIssuer(key *Key, issuer, audience string, ttl time.Duration, clk clock.Clock) *Issuer {
+	c := []byte(`{"iss":`)
+	c = appendString(c, issuer)
+	c = append(c, `,"aud":`...)
+	c = appendString(c, audience)
+	c = append(c, `,"sub":`...)
+	return &Issuer{
+		key:    key,
+		clock:  clk,
+		ttl:    max(int64(ttl/time.Second), 1),
+		prefix: append(b64.AppendEncode(nil, []byte(header)), '.'),
+		claims: c,
+	}
+}
+
+// Issue signs a new access token for the resource owner subject, obtained by
+// client clientID, granting scope. It fails only if the token would be
+// larger than MaxTokenSize, which the Verifier would refuse.
+func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
+	var id [16]byte // 128 bits for jti (RFC 7519 §4.1.7)
+	if _, err := rand.Read(id[:]); err != nil {
+		return Token{}, fmt.Errorf("jwt: jti: %w", err)
+	}
+	iat := i.clock.Now().Unix()
+	exp := iat + i.ttl
+
+	st := i.key.get()
+	defer i.key.put(st)
+	c := append(st.raw[:0], i.claims...)
+	c = appendString(c, subject)
+	c = append(c, `,"client_id":`...)
+	c = appendString(c, clientID)
+	c = append(c, `,"scope":`...)
+	c = appendString(c, scope)
+	c = append(c, `,"iat":`...)
+	c = strconv.AppendInt(c, iat, 10)
+	c = append(c, `,"exp":`...)
+	c = strconv.AppendInt(c, exp, 10)
+	c = append(c, `,"jti":"`...)
+	jti := len(c)
+	c = b64.AppendEncode(c, id[:])
+	jtiEnd := len(c)
+	c = append(c, `"}`...)
+	st.raw = c
+
+	b := append(st.buf[:0], i.prefix...)
+	b = b64.AppendEncode(b, c)
+	b = i.key.appendSignature(st, b)
+	st.buf = b
+	if len(b) > MaxTokenSize {
+		return Token{}, ErrTooLarge
+	}
+	return Token{
+		Raw:      secret.New(string(b)),
+		ID:       string(c[jti:jtiEnd]),
+		IssuedAt: time.Unix(iat, 0),
+		Expiry:   time.Unix(exp, 0),
+	}, nil
+}
+
+// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
+// encoding/json does, so the output is always valid JSON.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				const hex = "0123456789abcdef"
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// Verifier checks access tokens. It is safe for concurrent use.
+type Verifier struct {
+	key    *Key
+	issuer string
+	clock  clock.Clock
+}
+
+// NewVerifier returns a Verifier that accepts tokens signed with key by
+// issuer. Audience is left to the resource server that uses the token.
+func NewVerifier(key *Key, issuer string, clk clock.Clock) *Verifier {
+	return &Verifier{key: key, issuer: issuer, clock: clk}
+}
+
+// Claim names in the order of their bits in names.known.
+const (
+	claimIss = iota
+	claimSub
+	claimAud
+	claimClientID
+	claimScope
+	claimIat
+	claimExp
+	claimJti
+	claimNbf
+)
+
+// required is the set of claims every access token must carry.
+const required = 1<<claimIss | 1<<claimSub | 1<<claimAud | 1<<claimClientID |
+	1<<claimScope | 1<<claimIat | 1<<claimExp | 1<<claimJti
+
+var claimNames = [...]string{"iss", "sub", "aud", "client_id", "scope", "iat", "exp", "jti", "nbf"}
+
+// Verify checks token as an access token and returns its claims. Any failed
+// check rejects the whole token; the error wraps the Err* value of the rule.
+func (v *Verifier) Verify(token string) (Claims, error) {
+	st := v.key.get()
+	defer v.key.put(st)
+	h, p, err := v.key.verify(st, token)
+	if err != nil {
+		return Claims{}, err
+	}
+	if !utf8.Valid(h) || !utf8.Valid(p) {
+		return Claims{}, fmt.Errorf("%w: not UTF-8", ErrJSON)
+	}
+	// One string for both, so that claim values are substrings of it.
+	text := string(st.buf[:len(h)+len(p)])
+	if err := checkHeader(text[:len(h)]); err != nil {
+		return Claims{}, err
+	}
+	var c Claims
+	var nbf int64
+	seen, err := parseClaims(text[len(h):], &c, &nbf)
+	if err != nil {
+		return Claims{}, err
+	}
+	for i, name := range claimNames {
+		if required&(1<<i) != 0 && seen&(1<<i) == 0 {
+			return Claims{}, fmt.Errorf("%w: %s", ErrMissingClaim, name)
+		}
+	}
+	if c.Subject == "" || c.ClientID == "" || c.ID == "" || len(c.Audience) == 0 {
+		return Claims{}, fmt.Errorf("%w: sub, aud, client_id and jti must not be empty", ErrMissingClaim)
+	}
+	if c.Issuer != v.issuer {
+		return Claims{}, ErrIssuer
+	}
+	// Whole seconds, no leeway: exp must be after now; nbf not after now;
+	// iat at most one second ahead.
+	now := v.clock.Now().Unix()
+	if c.Expiry <= now {
+		return Claims{}, ErrExpired
+	}
+	if seen&(1<<claimNbf) != 0 && nbf > now {
+		return Claims{}, ErrNotYetValid
+	}
+	if c.IssuedAt > now+1 {
+		return Claims{}, ErrIssuedInFuture
+	}
+	return c, nil
+}
+
+// checkHeader accepts exactly the header of an RFC 9068 access token under
+// HS256. The algorithm is never chosen from the header: it is only compared.
+func checkHeader(text string) error {
+	p := parser{s: text}
+	if err := p.open(); err != nil {
+		return fmt.Errorf("%w: header: %v", ErrJSON, err)
+	}
+	const (
+		bitAlg = iota
+		bitTyp
+	)
+	var seen names
+	var alg, typ string
+	for {
+		name, ok, err := p.member()
+		if err != nil {
+			return fmt.Errorf("%w: header: %v", ErrJSON, err)
+		}
+		if !ok {
+			break
+		}
+		bit := -1
+		switch name {
+		case "alg":
+			bit = bitAlg
+			if !p.isString() {
+				return fmt.Errorf("%w: alg is not a string", ErrAlgorithm)
+			}
+			alg, err = p.str()
+		case "typ":
+			bit = bitTyp
+			if !p.isString() {
+				return fmt.Errorf("%w: typ is not a string", ErrType)
+			}
+			typ, err = p.str()
+		case "crit", "jku", "jwk", "x5u", "x5c":
+			return fmt.Errorf("%w: %s", ErrHeaderParameter, name)
+		default:
+			err = p.skip(0)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: header: %v", ErrJSON, err)
+		}
+		if !seen.add(name, bit) {
+			return fmt.Errorf("%w: header: duplicate member %q", ErrJSON, name)
+		}
+	}
+	if err := p.close(); err != nil {
+		return fmt.Errorf("%w: header: %v", ErrJSON, err)
+	}
+	if alg != "HS256" {
+		return fmt.Errorf("%w: got %q", ErrAlgorithm, alg)
+	}
+	// A media type, compared case-insensitively (RFC 9068 §4, RFC 8725 §3.11).
+	if !strings.EqualFold(typ, "at+jwt") && !strings.EqualFold(typ, "application/at+jwt") {
+		return fmt.Errorf("%w: got %q", ErrType, typ)
+	}
+	return nil
+}
+
+// parseClaims reads the claims set into c and nbf and returns the bit set
+// of the claims it saw.
+func parseClaims(text string, c *Claims, nbf *int64) (uint32, error) {
+	p := parser{s: text}
+	if err := p.open(); err != nil {
+		return 0, fmt.Errorf("%w: claims: %v", ErrJSON, err)
+	}
+	var seen names
+	for {
+		name, ok, err := p.member()
+		if err != nil {
+			return 0, fmt.Errorf("%w: claims: %v", ErrJSON, err)
+		}
+		if !ok {
+			break
+		}
+		bit := -1
+		switch name {
+		case "iss":
+			bit, err = claimIss, p.claimString(&c.Issuer)
+		case "sub":
+			bit, err = claimSub, p.claimString(&c.Subject)
+		case "client_id":
+			bit, err = claimClientID, p.claimString(&c.ClientID)
+		case "scope":
+			bit, err = claimScope, p.claimString(&c.Scope)
+		case "jti":
+			bit, err = claimJti, p.claimString(&c.ID)
+		case "iat":
+			bit, err = claimIat, p.claimDate(&c.IssuedAt)
+		case "exp":
+			bit, err = claimExp, p.claimDate(&c.Expiry)
+		case "nbf":
+			bit, err = claimNbf, p.claimDate(nbf)
+		case "aud":
+			bit = claimAud
+			c.Audience, err = p.stringOrArray()
+			if errors.Is(err, errType) {
+				err = ErrClaimType
+			}
+		default:
+			err = p.skip(0)
+		}
+		if err != nil {
+			if errors.Is(err, ErrClaimType) {
+				return 0, fmt.Errorf("%w (%s)", err, name)
+			}
+			return 0, fmt.Errorf("%w: claims: %v", ErrJSON, err)
+		}
+		if !seen.add(name, bit) {
+			return 0, fmt.Errorf("%w: claims: duplicate member %q", ErrJSON, name)
+		}
+	}
+	if err := p.close(); err != nil {
+		return 0, fmt.Errorf("%w: claims: %v", ErrJSON, err)
+	}
+	return seen.known, nil
+}
+
+func (p *parser) claimString(dst *string) error {
+	if !p.isString() {
+		return ErrClaimType
+	}
+	s, err := p.str()
+	*dst = s
+	return err
+}
+
+func (p *parser) claimDate(dst *int64) error {
+	if !p.isNumber() {
+		return ErrClaimType
+	}
+	n, err := p.numericDate()
+	if errors.Is(err, errRange) {
+		return ErrClaimType
+	}
+	*dst = n
+	return err
+}
