@@ -6,7 +6,10 @@
 // Reveal, which makes every use greppable.
 package secret
 
-import "log/slog"
+import (
+	"encoding/json"
+	"log/slog"
+)
 
 const redacted = "[REDACTED]"
 
@@ -36,3 +39,8 @@ func (s String) LogValue() slog.Value { return slog.StringValue(redacted) }
 
 // MarshalJSON keeps a secret out of any JSON it is accidentally encoded into.
 func (s String) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// UnmarshalJSON reads a secret from a JSON string, as in a clients file.
+func (s *String) UnmarshalJSON(b []byte) error {
+	return json.Unmarshal(b, &s.s)
+}

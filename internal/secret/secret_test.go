@@ -47,3 +47,14 @@ func TestEmpty(t *testing.T) {
 		t.Fatal("Empty reports the wrong answer")
 	}
 }
+
+func TestUnmarshalJSON(t *testing.T) {
+	t.Parallel()
+	var v struct{ S String }
+	if err := json.Unmarshal([]byte(`{"S":"qwerty"}`), &v); err != nil || v.S.Reveal() != "qwerty" {
+		t.Fatalf("Unmarshal = %v, %q", err, v.S.Reveal())
+	}
+	if err := json.Unmarshal([]byte(`{"S":5}`), &v); err == nil {
+		t.Fatal("a number was accepted as a secret")
+	}
+}

@@ -1,0 +1,151 @@
+package oauth
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"oauthtime/internal/secret"
+)
+
+// GrantPassword is the one grant type this server implements (RFC 6749 §4.3).
+const GrantPassword = "password"
+
+// ClientConfig is one entry of the client registry as a clients file holds it.
+type ClientConfig struct {
+	ClientID     string        `json:"client_id"`
+	ClientSecret secret.String `json:"client_secret"`
+	GrantTypes   []string      `json:"grant_types"`
+	Scope        string        `json:"scope"`
+	Introspect   bool          `json:"introspect"`
+}
+
+// DefaultClients is the built-in registry: the webapp's client and the
+// resource server's, with the well-known secrets of the contract.
+func DefaultClients() []ClientConfig {
+	return []ClientConfig{
+		{ClientID: "1234", ClientSecret: secret.New("qwerty"), GrantTypes: []string{GrantPassword}, Scope: "current_time epoch_time"},
+		{ClientID: "resourceserver", ClientSecret: secret.New("resourceserver-secret"), GrantTypes: []string{}, Introspect: true},
+	}
+}
+
+// ParseClients reads a clients file: a JSON array of ClientConfig objects.
+// Unknown fields and anything after the array are errors, so a typo cannot
+// silently drop a setting.
+func ParseClients(r io.Reader) ([]ClientConfig, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var cs []ClientConfig
+	if err := dec.Decode(&cs); err != nil {
+		return nil, fmt.Errorf("clients file: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("clients file: data after the array")
+	}
+	if cs == nil {
+		return nil, errors.New("clients file: not an array")
+	}
+	return cs, nil
+}
+
+// Client is a registered client.
+type Client struct {
+	ID         string
+	GrantTypes []string
+	// Scope is the client's registered scope: what it may ask for, and what
+	// it gets when it asks for nothing.
+	Scope []string
+	// Introspect says whether the client may call the introspection
+	// endpoint (RFC 7662 §4: callers are specifically authorized).
+	Introspect bool
+	// secretHash is compared instead of the secret, so that comparisons take
+	// the same time whatever the lengths.
+	secretHash [sha256.Size]byte
+}
+
+// Allows reports whether the client is registered for grantType.
+func (c *Client) Allows(grantType string) bool { return slices.Contains(c.GrantTypes, grantType) }
+
+// Registry holds the registered clients. It is read-only once built.
+type Registry struct {
+	clients map[string]*Client
+	// unknown is compared against when the client ID is unknown, so that an
+	// unknown ID takes as long as a wrong secret.
+	unknown [sha256.Size]byte
+}
+
+// NewRegistry checks cfgs and builds a Registry from them.
+func NewRegistry(cfgs []ClientConfig) (*Registry, error) {
+	r := &Registry{clients: make(map[string]*Client, len(cfgs))}
+	for i, cfg := range cfgs {
+		if cfg.ClientID == "" {
+			return nil, fmt.Errorf("client %d: client_id is empty", i)
+		}
+		if _, dup := r.clients[cfg.ClientID]; dup {
+			return nil, fmt.Errorf("client %q: registered twice", cfg.ClientID)
+		}
+		if cfg.ClientSecret.Empty() {
+			return nil, fmt.Errorf("client %q: client_secret is empty", cfg.ClientID)
+		}
+		for _, g := range cfg.GrantTypes {
+			if g != GrantPassword {
+				return nil, fmt.Errorf("client %q: grant type %q is not supported", cfg.ClientID, g)
+			}
+		}
+		scope, ok := parseScope(cfg.Scope)
+		if !ok {
+			return nil, fmt.Errorf("client %q: scope %q is malformed", cfg.ClientID, cfg.Scope)
+		}
+		r.clients[cfg.ClientID] = &Client{
+			ID:         cfg.ClientID,
+			GrantTypes: slices.Clone(cfg.GrantTypes),
+			Scope:      scope,
+			Introspect: cfg.Introspect,
+			secretHash: sha256.Sum256([]byte(cfg.ClientSecret.Reveal())),
+		}
+	}
+	if len(r.clients) == 0 {
+		return nil, errors.New("no clients registered")
+	}
+	return r, nil
+}
+
+// Authenticate returns the client with id if sec is its secret. The secret
+// is compared in constant time, and an unknown id costs the same.
+func (r *Registry) Authenticate(id string, sec secret.String) (*Client, bool) {
+	got := sha256.Sum256([]byte(sec.Reveal()))
+	c, known := r.clients[id]
+	want := &r.unknown
+	if known {
+		want = &c.secretHash
+	}
+	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 || !known {
+		return nil, false
+	}
+	return c, true
+}
+
+// Scopes returns every scope some client may be granted, sorted.
+func (r *Registry) Scopes() []string {
+	var all []string
+	for _, c := range r.clients {
+		for _, s := range c.Scope {
+			if !slices.Contains(all, s) {
+				all = append(all, s)
+			}
+		}
+	}
+	slices.Sort(all)
+	return all
+}
+
+// Uses reports whether client id is registered with secret sec. It lets the
+// server warn when a well-known default secret is in use.
+func (r *Registry) Uses(id string, sec secret.String) bool {
+	c, ok := r.Authenticate(id, sec)
+	return ok && c != nil
+}

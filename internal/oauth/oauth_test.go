@@ -1,0 +1,268 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"oauthtime/internal/clock"
+	"oauthtime/internal/jwt"
+	"oauthtime/internal/secret"
+)
+
+const testIssuer = "http://localhost:5001"
+
+var testNow = time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
+
+type fixture struct {
+	svc      *Service
+	clock    *clock.Manual
+	issuer   *jwt.Issuer
+	verifier *jwt.Verifier
+}
+
+func newFixture(t *testing.T, maxFailures int) fixture {
+	t.Helper()
+	reg, err := NewRegistry(append(DefaultClients(),
+		ClientConfig{ClientID: "noscope", ClientSecret: secret.New("s"), GrantTypes: []string{GrantPassword}},
+		ClientConfig{ClientID: "nogrant", ClientSecret: secret.New("s"), Scope: "current_time"},
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := jwt.NewKey([]byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewManual(testNow)
+	iss := jwt.NewIssuer(key, testIssuer, "resourceserver", 5*time.Second, clk)
+	ver := jwt.NewVerifier(key, testIssuer, clk)
+	return fixture{
+		svc:   NewService(reg, iss, ver, NewLimiter(maxFailures, time.Minute, clk)),
+		clock: clk, issuer: iss, verifier: ver,
+	}
+}
+
+func webapp() Credentials { return Credentials{ID: "1234", Secret: secret.New("qwerty")} }
+func rs() Credentials     { return Credentials{ID: "resourceserver", Secret: secret.New("resourceserver-secret")} }
+
+func passwordRequest() TokenRequest {
+	return TokenRequest{Client: webapp(), Caller: "192.0.2.1", GrantType: "password", Username: "bob", Password: secret.New("pw")}
+}
+
+func TestToken(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		edit      func(*TokenRequest)
+		wantCode  string
+		wantKind  Kind
+		wantScope string
+	}{
+		{"granted with the client's whole scope", func(*TokenRequest) {}, "", 0, "current_time epoch_time"},
+		{"6749-14 narrower scope", func(r *TokenRequest) { r.Scope = "epoch_time" }, "", 0, "epoch_time"},
+		{"scope reordered and repeated", func(r *TokenRequest) { r.Scope = "epoch_time current_time epoch_time" }, "", 0, "current_time epoch_time"},
+		{"scope of only spaces is the default", func(r *TokenRequest) { r.Scope = "  " }, "", 0, "current_time epoch_time"},
+		{"any user and password", func(r *TokenRequest) { r.Username, r.Password = "alice", secret.New("x") }, "", 0, "current_time epoch_time"},
+		{"6749-13 no client authentication", func(r *TokenRequest) { r.Client = Credentials{} }, CodeInvalidClient, KindUnauthenticated, ""},
+		{"unknown client", func(r *TokenRequest) { r.Client.ID = "nobody" }, CodeInvalidClient, KindUnauthenticated, ""},
+		{"wrong secret", func(r *TokenRequest) { r.Client.Secret = secret.New("QWERTY") }, CodeInvalidClient, KindUnauthenticated, ""},
+		{"no secret", func(r *TokenRequest) { r.Client.Secret = secret.String{} }, CodeInvalidClient, KindUnauthenticated, ""},
+		{"6749-16 grant_type missing", func(r *TokenRequest) { r.GrantType = "" }, CodeInvalidRequest, KindInvalid, ""},
+		{"grant_type client_credentials", func(r *TokenRequest) { r.GrantType = "client_credentials" }, CodeUnsupportedGrantType, KindInvalid, ""},
+		{"grant_type PASSWORD", func(r *TokenRequest) { r.GrantType = "PASSWORD" }, CodeUnsupportedGrantType, KindInvalid, ""},
+		{"client not registered for password", func(r *TokenRequest) { r.Client = rs() }, CodeUnauthorizedClient, KindInvalid, ""},
+		{"client without grant types", func(r *TokenRequest) { r.Client = Credentials{ID: "nogrant", Secret: secret.New("s")} }, CodeUnauthorizedClient, KindInvalid, ""},
+		{"6749-16 username missing", func(r *TokenRequest) { r.Username = "" }, CodeInvalidRequest, KindInvalid, ""},
+		{"6749-16 password missing", func(r *TokenRequest) { r.Password = secret.String{} }, CodeInvalidRequest, KindInvalid, ""},
+		{"username not UTF-8", func(r *TokenRequest) { r.Username = "b\xffb" }, CodeInvalidRequest, KindInvalid, ""},
+		{"username too long for a token", func(r *TokenRequest) { r.Username = strings.Repeat("u", 5000) }, CodeInvalidRequest, KindInvalid, ""},
+		{"unknown scope", func(r *TokenRequest) { r.Scope = "admin" }, CodeInvalidScope, KindInvalid, ""},
+		{"scope beyond the client's", func(r *TokenRequest) { r.Scope = "current_time admin" }, CodeInvalidScope, KindInvalid, ""},
+		{"scope case differs", func(r *TokenRequest) { r.Scope = "Current_Time" }, CodeInvalidScope, KindInvalid, ""},
+		{"scope malformed", func(r *TokenRequest) { r.Scope = "current_time\tepoch_time" }, CodeInvalidScope, KindInvalid, ""},
+		{"6749-14 no scope and no default", func(r *TokenRequest) { r.Client = Credentials{ID: "noscope", Secret: secret.New("s")} }, CodeInvalidScope, KindInvalid, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, 0)
+			req := passwordRequest()
+			tt.edit(&req)
+			resp, err := f.svc.Token(context.Background(), req)
+			if tt.wantCode != "" {
+				var e *Error
+				if !errors.As(err, &e) || e.Code != tt.wantCode || e.Kind != tt.wantKind {
+					t.Fatalf("Token error = %v, want %s (kind %d)", err, tt.wantCode, tt.wantKind)
+				}
+				checkDescription(t, e.Description)
+				return
+			}
+			if err != nil {
+				t.Fatalf("Token error = %v", err)
+			}
+			if resp.TokenType != "Bearer" || resp.ExpiresIn != 5 || resp.Scope != tt.wantScope || resp.ID == "" {
+				t.Errorf("response = %+v", resp)
+			}
+			c, err := f.verifier.Verify(resp.AccessToken.Reveal())
+			if err != nil {
+				t.Fatalf("issued token does not verify: %v", err)
+			}
+			if c.Subject != req.Username || c.ClientID != "1234" || c.Scope != tt.wantScope || !c.HasAudience("resourceserver") {
+				t.Errorf("claims = %+v", c)
+			}
+		})
+	}
+}
+
+// checkDescription holds a description to RFC 6749 §5.2's character set
+// (6749-28).
+func checkDescription(t *testing.T, d string) {
+	t.Helper()
+	if d == "" {
+		t.Error("empty error_description")
+	}
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			t.Errorf("error_description %q has %q", d, c)
+		}
+	}
+}
+
+func TestIntrospect(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 0)
+	good, err := f.svc.Token(context.Background(), passwordRequest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		req        IntrospectRequest
+		wantCode   string
+		wantKind   Kind
+		wantActive bool
+	}{
+		{"7662-03 active", IntrospectRequest{Client: rs(), Token: good.AccessToken}, "", 0, true},
+		{"7662-08 garbage is inactive", IntrospectRequest{Client: rs(), Token: secret.New("garbage")}, "", 0, false},
+		{"7662-08 tampered is inactive", IntrospectRequest{Client: rs(), Token: secret.New(good.AccessToken.Reveal() + "x")}, "", 0, false},
+		{"7662-09 no client authentication", IntrospectRequest{Token: good.AccessToken}, CodeInvalidClient, KindUnauthenticated, false},
+		{"7662-07 wrong secret", IntrospectRequest{Client: Credentials{ID: "resourceserver", Secret: secret.New("x")}, Token: good.AccessToken}, CodeInvalidClient, KindUnauthenticated, false},
+		{"7662-10 client without the right", IntrospectRequest{Client: webapp(), Token: good.AccessToken}, CodeUnauthorizedClient, KindForbidden, false},
+		{"7662-01 token missing", IntrospectRequest{Client: rs()}, CodeInvalidRequest, KindInvalid, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := f.svc.Introspect(context.Background(), tt.req)
+			if tt.wantCode != "" {
+				var e *Error
+				if !errors.As(err, &e) || e.Code != tt.wantCode || e.Kind != tt.wantKind {
+					t.Fatalf("Introspect error = %v, want %s", err, tt.wantCode)
+				}
+				return
+			}
+			if err != nil || got.Active != tt.wantActive {
+				t.Fatalf("Introspect = %+v, %v; want active %v", got, err, tt.wantActive)
+			}
+			if got.Active && (got.Claims.Subject != "bob" || got.Claims.ClientID != "1234") {
+				t.Errorf("claims = %+v", got.Claims)
+			}
+			if !got.Active && got.Reason == nil {
+				t.Error("an inactive answer carries no reason for the log")
+			}
+		})
+	}
+}
+
+func TestIntrospectExpired(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 0)
+	resp, err := f.svc.Token(context.Background(), passwordRequest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(5 * time.Second)
+	got, err := f.svc.Introspect(context.Background(), IntrospectRequest{Client: rs(), Token: resp.AccessToken})
+	if err != nil || got.Active || !errors.Is(got.Reason, jwt.ErrExpired) {
+		t.Fatalf("Introspect(expired) = %+v, %v", got, err)
+	}
+}
+
+// TestBruteForceLimit covers 6749-07 and 6749-19: failures at either
+// endpoint count together, good credentials are refused too once the limit
+// is reached, and the window frees up.
+func TestBruteForceLimit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 3)
+	ctx := context.Background()
+	bad := passwordRequest()
+	bad.Client.Secret = secret.New("guess")
+	for i := 0; i < 2; i++ {
+		if _, err := f.svc.Token(ctx, bad); !isCode(err, CodeInvalidClient) {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	f.clock.Advance(10 * time.Second)
+	if _, err := f.svc.Introspect(ctx, IntrospectRequest{Client: Credentials{ID: "resourceserver", Secret: secret.New("guess")}, Caller: bad.Caller, Token: secret.New("t")}); !isCode(err, CodeInvalidClient) {
+		t.Fatalf("third failure: %v", err)
+	}
+	err := f.svc.Admit(bad.Caller)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindRateLimited || e.RetryAfter != 50*time.Second {
+		t.Fatalf("Admit after 3 failures = %v, want rate limited with 50s to wait", err)
+	}
+	if err := f.svc.Admit("198.51.100.7"); err != nil {
+		t.Fatalf("another caller is limited too: %v", err)
+	}
+	// Presenting no credentials is not an attempt.
+	none := passwordRequest()
+	none.Client, none.Caller = Credentials{}, "198.51.100.7"
+	for i := 0; i < 5; i++ {
+		_, _ = f.svc.Token(ctx, none)
+	}
+	if err := f.svc.Admit(none.Caller); err != nil {
+		t.Fatalf("requests without credentials were counted: %v", err)
+	}
+	f.clock.Advance(50 * time.Second) // the first failure leaves the window
+	if err := f.svc.Admit(bad.Caller); err != nil {
+		t.Fatalf("still limited after the window: %v", err)
+	}
+}
+
+func TestLimiterOff(t *testing.T) {
+	t.Parallel()
+	var l *Limiter = NewLimiter(0, time.Minute, clock.System{})
+	for i := 0; i < 100; i++ {
+		l.Fail("x")
+	}
+	if err := l.Admit("x"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLimiterForgets(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(testNow)
+	l := NewLimiter(2, time.Minute, clk)
+	for i := 0; i < 1000; i++ {
+		l.Fail(strings.Repeat("x", i%50) + "caller")
+	}
+	clk.Advance(time.Minute)
+	l.Fail("new")
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for caller := range l.failures {
+		_ = l.recent(caller, clk.Now())
+	}
+	if len(l.failures) != 1 {
+		t.Fatalf("limiter still tracks %d callers", len(l.failures))
+	}
+}
+
+func isCode(err error, code string) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}

@@ -1,0 +1,152 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"oauthtime/internal/jwt"
+	"oauthtime/internal/secret"
+)
+
+// Service is the authorization server: it issues access tokens with the
+// password grant and introspects them. It is safe for concurrent use.
+type Service struct {
+	clients  *Registry
+	issuer   *jwt.Issuer
+	verifier *jwt.Verifier
+	limiter  *Limiter
+}
+
+// NewService returns a Service. limiter may be nil (no brute-force limit).
+func NewService(clients *Registry, issuer *jwt.Issuer, verifier *jwt.Verifier, limiter *Limiter) *Service {
+	return &Service{clients: clients, issuer: issuer, verifier: verifier, limiter: limiter}
+}
+
+// Admit refuses a caller that has failed client authentication too often.
+// The transport calls it before reading anything else of a request.
+func (s *Service) Admit(caller string) error { return s.limiter.Admit(caller) }
+
+// TokenRequest is a token request (RFC 6749 §4.3.2), parsed.
+type TokenRequest struct {
+	Client Credentials
+	// Caller identifies where the request came from (an IP address): the
+	// key of the brute-force limit.
+	Caller    string
+	GrantType string
+	Username  string
+	Password  secret.String
+	// Scope is the requested scope, empty for the client's default.
+	Scope string
+}
+
+// TokenResponse is a successful token response (RFC 6749 §5.1).
+type TokenResponse struct {
+	AccessToken secret.String
+	TokenType   string
+	ExpiresIn   int64
+	Scope       string
+	// ID is the token's jti, safe to log.
+	ID string
+}
+
+// Token runs the resource owner password grant. The checks come in the order
+// a client can act on them: who is asking, then what grant, then the
+// resource owner, then the scope.
+func (s *Service) Token(_ context.Context, req TokenRequest) (TokenResponse, error) {
+	client, err := s.authenticate(req.Caller, req.Client)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	switch {
+	case req.GrantType == "":
+		return TokenResponse{}, invalidRequest("grant_type is required")
+	case req.GrantType != GrantPassword:
+		return TokenResponse{}, &Error{Kind: KindInvalid, Code: CodeUnsupportedGrantType, Description: "only the password grant is supported"}
+	case !client.Allows(GrantPassword):
+		return TokenResponse{}, &Error{Kind: KindInvalid, Code: CodeUnauthorizedClient, Description: "the client may not use the password grant"}
+	case req.Username == "" || req.Password.Empty():
+		return TokenResponse{}, invalidRequest("username and password are required")
+	case !utf8.ValidString(req.Username):
+		return TokenResponse{}, invalidRequest("the username is not UTF-8")
+	}
+	// There is no user store: the contract grants any non-empty username and
+	// password. This is where a real one would answer invalid_grant.
+	scope, err := client.grantScope(req.Scope)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	tok, err := s.issuer.Issue(req.Username, client.ID, scope)
+	if errors.Is(err, jwt.ErrTooLarge) {
+		return TokenResponse{}, invalidRequest("the username is too long")
+	}
+	if err != nil {
+		return TokenResponse{}, &Error{Kind: KindInternal, Code: CodeServerError, Description: "the token could not be issued", Err: err}
+	}
+	return TokenResponse{
+		AccessToken: tok.Raw,
+		TokenType:   "Bearer",
+		ExpiresIn:   int64(tok.Expiry.Sub(tok.IssuedAt).Seconds()),
+		Scope:       scope,
+		ID:          tok.ID,
+	}, nil
+}
+
+// IntrospectRequest is an introspection request (RFC 7662 §2.1), parsed.
+type IntrospectRequest struct {
+	Client Credentials
+	Caller string
+	Token  secret.String
+}
+
+// Introspection is the answer about one token (RFC 7662 §2.2).
+type Introspection struct {
+	Active bool
+	// Claims are set when Active.
+	Claims jwt.Claims
+	// Reason says why the token is inactive; for logs, never for the caller.
+	Reason error
+}
+
+// Introspect tells an authorized resource server whether token is active.
+// An inactive token is an answer, not an error (RFC 7662 §2.3).
+func (s *Service) Introspect(_ context.Context, req IntrospectRequest) (Introspection, error) {
+	client, err := s.authenticate(req.Caller, req.Client)
+	if err != nil {
+		return Introspection{}, err
+	}
+	if !client.Introspect {
+		return Introspection{}, &Error{Kind: KindForbidden, Code: CodeUnauthorizedClient, Description: "the client may not introspect tokens"}
+	}
+	if req.Token.Empty() {
+		return Introspection{}, invalidRequest("token is required")
+	}
+	claims, err := s.verifier.Verify(req.Token.Reveal())
+	if err != nil {
+		return Introspection{Reason: err}, nil
+	}
+	return Introspection{Active: true, Claims: claims}, nil
+}
+
+var errUnknownClient = errors.New("unknown client")
+
+// authenticate checks the client's credentials and counts failures against
+// the caller. Presenting nothing is not an attempt and is not counted.
+func (s *Service) authenticate(caller string, cred Credentials) (*Client, error) {
+	if cred.ID == "" {
+		return nil, invalidClient("client authentication is required")
+	}
+	client, ok := s.clients.Authenticate(cred.ID, cred.Secret)
+	if !ok {
+		s.limiter.Fail(caller)
+		e := invalidClient("client authentication failed")
+		// An unknown ID is not logged: it may be a secret pasted in the wrong field.
+		e.Err = errUnknownClient
+		if _, known := s.clients.clients[cred.ID]; known {
+			e.Err = fmt.Errorf("wrong secret for client %q", cred.ID)
+		}
+		return nil, e
+	}
+	return client, nil
+}
