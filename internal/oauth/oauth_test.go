@@ -46,7 +46,9 @@ func newFixture(t *testing.T, maxFailures int) fixture {
 }
 
 func webapp() Credentials { return Credentials{ID: "1234", Secret: secret.New("qwerty")} }
-func rs() Credentials     { return Credentials{ID: "resourceserver", Secret: secret.New("resourceserver-secret")} }
+func rs() Credentials {
+	return Credentials{ID: "resourceserver", Secret: secret.New("resourceserver-secret")}
+}
 
 func passwordRequest() TokenRequest {
 	return TokenRequest{Client: webapp(), Caller: "192.0.2.1", GrantType: "password", Username: "bob", Password: secret.New("pw")}
