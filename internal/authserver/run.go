@@ -1,0 +1,74 @@
+package authserver
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"oauthtime/internal/clock"
+	"oauthtime/internal/config"
+	"oauthtime/internal/httpx"
+	"oauthtime/internal/jwt"
+	"oauthtime/internal/logging"
+	"oauthtime/internal/oauth"
+)
+
+// Run starts the authserver with the command line args and the settings
+// getenv gives, logs to stdout, and serves until ctx is done. It returns an
+// error, after logging it, if the service cannot start.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	flags, err := config.ParseArgs(args, stdout, "authserver", about, Vars())
+	if errors.Is(err, config.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	env := config.NewEnv(getenv, Vars())
+	log := logging.New(stdout, "authserver", env.Level("LOG_LEVEL"))
+	s, err := loadSettings(env)
+	if err != nil {
+		return config.Report(log, err)
+	}
+	if flags.HealthCheck {
+		return config.Report(log, httpx.CheckHealth(ctx, s.server))
+	}
+	handler, err := build(log, s, clock.System{})
+	if err != nil {
+		return config.Report(log, err)
+	}
+	return config.Report(log, httpx.ListenAndServe(ctx, log, s.server, handler))
+}
+
+// build wires the service from its settings and warns about defaults.
+func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, error) {
+	key, err := jwt.NewKey(s.key)
+	if err != nil {
+		return nil, &config.Error{Setting: "AUTH_SIGNING_KEY", Err: err}
+	}
+	reg, err := oauth.NewRegistry(s.clients)
+	if err != nil {
+		return nil, &config.Error{Setting: "AUTH_CLIENTS_FILE", Err: err}
+	}
+	if s.randomKey {
+		log.Warn("AUTH_SIGNING_KEY is empty: signing with a random key; tokens die with this process and no other replica accepts them")
+	}
+	var defaults []string
+	for _, c := range oauth.DefaultClients() {
+		if reg.Uses(c.ClientID, c.ClientSecret) {
+			defaults = append(defaults, c.ClientID)
+		}
+	}
+	if len(defaults) > 0 {
+		log.Warn("default client secrets in use: set AUTH_CLIENTS_FILE for production", slog.Any("client_ids", defaults))
+	}
+	svc := oauth.NewService(reg,
+		jwt.NewIssuer(key, s.issuer, s.audience, s.ttl, clk),
+		jwt.NewVerifier(key, s.issuer, clk),
+		oauth.NewLimiter(s.maxFailures, time.Minute, clk),
+	)
+	return NewServer(log, svc, NewMetadata(s.issuer, reg.Scopes())), nil
+}

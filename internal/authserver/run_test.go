@@ -1,0 +1,146 @@
+package authserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"oauthtime/internal/servicetest"
+)
+
+// TestRunInvalidSettings is acceptance point 7: each invalid setting stops
+// the start with an error and one log line naming it.
+func TestRunInvalidSettings(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { busy.Close() }) // after the parallel subtests, not before
+	tests := []struct {
+		setting string
+		env     map[string]string
+	}{
+		{"AUTH_SIGNING_KEY", map[string]string{"AUTH_SIGNING_KEY": "too-short"}},
+		{"AUTH_TOKEN_TTL", map[string]string{"AUTH_TOKEN_TTL": "five"}},
+		{"AUTH_TOKEN_TTL", map[string]string{"AUTH_TOKEN_TTL": "500ms"}},
+		{"AUTH_TOKEN_TTL", map[string]string{"AUTH_TOKEN_TTL": "2h"}},
+		{"AUTH_ISSUER", map[string]string{"AUTH_ISSUER": "localhost:5001"}},
+		{"AUTH_CLIENTS_FILE", map[string]string{"AUTH_CLIENTS_FILE": "testdata/missing.json"}},
+		{"AUTH_CLIENTS_FILE", map[string]string{"AUTH_CLIENTS_FILE": "testdata/clients-malformed.json"}},
+		{"AUTH_CLIENTS_FILE", map[string]string{"AUTH_CLIENTS_FILE": "testdata/clients-unknown-field.json"}},
+		{"AUTH_MAX_AUTH_FAILURES", map[string]string{"AUTH_MAX_AUTH_FAILURES": "-1"}},
+		{"AUTH_MAX_AUTH_FAILURES", map[string]string{"AUTH_MAX_AUTH_FAILURES": "many"}},
+		{"AUTH_ADDR", map[string]string{"AUTH_ADDR": busy.Addr().String()}},
+		{"AUTH_ADDR", map[string]string{"AUTH_ADDR": "not an address"}},
+		{"AUTH_TLS_KEY_FILE", map[string]string{"AUTH_TLS_CERT_FILE": "testdata/cert.pem"}},
+		{"AUTH_TLS_CERT_FILE", map[string]string{"AUTH_TLS_CERT_FILE": "testdata/missing.pem", "AUTH_TLS_KEY_FILE": "testdata/missing.pem"}},
+		{"LOG_LEVEL", map[string]string{"LOG_LEVEL": "loud"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.setting+"="+firstValue(tt.env), func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			env := map[string]string{"AUTH_ADDR": "127.0.0.1:0"}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			err := Run(context.Background(), []string{"authserver"}, func(k string) string { return env[k] }, &out)
+			if err == nil || !strings.Contains(err.Error(), tt.setting) {
+				t.Fatalf("Run error = %v, want one naming %s", err, tt.setting)
+			}
+			var errorLines []map[string]any
+			for _, l := range servicetest.ParseLines(t, out.String()) {
+				if l["level"] == "ERROR" {
+					errorLines = append(errorLines, l)
+				}
+			}
+			if len(errorLines) != 1 || errorLines[0]["setting"] != tt.setting {
+				t.Fatalf("error lines = %v, want one naming %s\n%s", errorLines, tt.setting, out.String())
+			}
+			servicetest.AssertNoSecrets(t, out.String(), "too-short")
+		})
+	}
+}
+
+func firstValue(m map[string]string) string {
+	for _, v := range m {
+		return v
+	}
+	return ""
+}
+
+// TestRunDefaults starts the service as `go run ./authserver` would, on a
+// loopback port, and checks the warnings and a token request.
+func TestRunDefaults(t *testing.T) {
+	t.Parallel()
+	s := servicetest.Start(t, "authserver", Run, map[string]string{"AUTH_ADDR": "127.0.0.1:0"})
+	warnings := map[string]bool{}
+	for _, l := range s.Logs.Lines(t) {
+		if l["level"] == "WARN" {
+			warnings[l["msg"].(string)] = true
+		}
+	}
+	if len(warnings) != 2 {
+		t.Errorf("want a warning for the random key and one for default secrets, got %v", warnings)
+	}
+	form := url.Values{"grant_type": {"password"}, "username": {"bob"}, "password": {"x"}}
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("1234", "qwerty")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != 200 || body["token_type"] != "Bearer" {
+		t.Fatalf("token response %d %v %v", resp.StatusCode, body, err)
+	}
+}
+
+// TestRunConfigured: with a key and a clients file, nothing is a default
+// and no warning is logged; the clients file's credentials work.
+func TestRunConfigured(t *testing.T) {
+	t.Parallel()
+	s := servicetest.Start(t, "authserver", Run, map[string]string{
+		"AUTH_ADDR":         "127.0.0.1:0",
+		"AUTH_SIGNING_KEY":  testKey,
+		"AUTH_CLIENTS_FILE": "testdata/clients.json",
+		"AUTH_TOKEN_TTL":    "30s",
+	})
+	if strings.Contains(s.Logs.String(), `"WARN"`) {
+		t.Errorf("warnings with everything configured:\n%s", s.Logs)
+	}
+	form := url.Values{"grant_type": {"password"}, "username": {"bob"}, "password": {"x"}}
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Basic "+basicRFC6749("we:ird%id +1", "s3:cr%t+ value"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != 200 || body["expires_in"] != float64(30) || body["scope"] != "current_time" {
+		t.Fatalf("token response %d %v %v", resp.StatusCode, body, err)
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"authserver", "-h"}, func(string) string { return "" }, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars() {
+		if !strings.Contains(out.String(), v.Name) {
+			t.Errorf("-h does not list %s", v.Name)
+		}
+	}
+}

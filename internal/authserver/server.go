@@ -1,0 +1,49 @@
+// Package authserver is the HTTP transport of the authorization server over
+// the oauth domain: routes, request parsing, responses, and Run, which
+// starts the whole service.
+package authserver
+
+import (
+	"log/slog"
+	"net/http"
+
+	"oauthtime/internal/httpx"
+	"oauthtime/internal/oauth"
+)
+
+// maxBody caps request bodies (the contract's 64 KiB).
+const maxBody = 64 << 10
+
+// Metadata is the authorization server metadata of RFC 8414.
+type Metadata struct {
+	Issuer                                    string   `json:"issuer"`
+	TokenEndpoint                             string   `json:"token_endpoint"`
+	IntrospectionEndpoint                     string   `json:"introspection_endpoint"`
+	GrantTypesSupported                       []string `json:"grant_types_supported"`
+	ResponseTypesSupported                    []string `json:"response_types_supported"`
+	TokenEndpointAuthMethodsSupported         []string `json:"token_endpoint_auth_methods_supported"`
+	IntrospectionEndpointAuthMethodsSupported []string `json:"introspection_endpoint_auth_methods_supported"`
+	ScopesSupported                           []string `json:"scopes_supported"`
+}
+
+// NewMetadata describes a server at issuer whose clients may ask for scopes.
+func NewMetadata(issuer string, scopes []string) Metadata {
+	methods := []string{"client_secret_basic", "client_secret_post"}
+	return Metadata{
+		Issuer:                                    issuer,
+		TokenEndpoint:                             issuer + "/token",
+		IntrospectionEndpoint:                     issuer + "/introspect",
+		GrantTypesSupported:                       []string{oauth.GrantPassword},
+		ResponseTypesSupported:                    []string{},
+		TokenEndpointAuthMethodsSupported:         methods,
+		IntrospectionEndpointAuthMethodsSupported: methods,
+		ScopesSupported:                           scopes,
+	}
+}
+
+// NewServer returns the authorization server's handler.
+func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata) http.Handler {
+	mux := http.NewServeMux()
+	addRoutes(mux, log, svc, meta)
+	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody)
+}

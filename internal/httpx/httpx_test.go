@@ -1,0 +1,164 @@
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"oauthtime/internal/logging"
+	"oauthtime/internal/requestid"
+	"oauthtime/internal/servicetest"
+)
+
+func newHandler(t *testing.T, logs *bytes.Buffer) http.Handler {
+	t.Helper()
+	log := logging.New(logs, "test", slog.LevelInfo)
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", HandleHealthz())
+	mux.HandleFunc("GET /panic", func(http.ResponseWriter, *http.Request) { panic("boom") })
+	mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			JSONError(w, r, http.StatusRequestEntityTooLarge, "too_large", err.Error())
+			return
+		}
+		WriteJSON(w, http.StatusOK, map[string]any{"n": len(b), "id": requestid.FromContext(r.Context())})
+	})
+	return Wrap(Routes(mux, JSONError), log, JSONError, 16)
+}
+
+func TestMiddleware(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, method, path, body string
+		status                   int
+		errCode                  string
+		allow                    string
+	}{
+		{"healthz", "GET", "/healthz", "", 200, "", ""},
+		{"panic becomes 500", "GET", "/panic", "", 500, "server_error", ""},
+		{"not found", "GET", "/nope", "", 404, "not_found", ""},
+		{"method not allowed", "DELETE", "/echo", "", 405, "method_not_allowed", "POST"},
+		{"body under the cap", "POST", "/echo", "0123456789", 200, "", ""},
+		{"body over the cap", "POST", "/echo", strings.Repeat("x", 17), 413, "too_large", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs bytes.Buffer
+			h := newHandler(t, &logs)
+			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(tt.body))
+			req.Header.Set("X-Request-ID", "rid-1")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != tt.status {
+				t.Fatalf("status = %d, want %d (%s)", w.Code, tt.status, w.Body)
+			}
+			if w.Header().Get("Content-Type") != "application/json" || w.Header().Get("X-Request-ID") != "rid-1" {
+				t.Errorf("headers = %v", w.Header())
+			}
+			if tt.allow != "" && w.Header().Get("Allow") != tt.allow {
+				t.Errorf("Allow = %q, want %q", w.Header().Get("Allow"), tt.allow)
+			}
+			var body map[string]any
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatalf("body %q: %v", w.Body, err)
+			}
+			if tt.errCode != "" && body["error"] != tt.errCode {
+				t.Errorf("error = %v, want %s", body["error"], tt.errCode)
+			}
+			// One access line per request, with the request ID and status.
+			var access map[string]any
+			for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+				var m map[string]any
+				if err := json.Unmarshal([]byte(line), &m); err != nil {
+					t.Fatalf("log line %q: %v", line, err)
+				}
+				if m["request_id"] != "rid-1" {
+					t.Errorf("log line without the request ID: %s", line)
+				}
+				if m["msg"] == "request" {
+					access = m
+				}
+			}
+			if access == nil || access["status"] != float64(tt.status) || access["method"] != tt.method || access["path"] != tt.path {
+				t.Errorf("access line = %v", access)
+			}
+		})
+	}
+}
+
+func TestSafeText(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"plain text":    "plain text",
+		`a "quoted" \x`: "a ?quoted? ?x",
+		"new\nline é":   "new?line ??",
+	} {
+		if got := SafeText(in); got != want {
+			t.Errorf("SafeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestListenAndServeShutdown: an in-flight request finishes after the stop
+// signal, new connections are refused, and ListenAndServe returns nil.
+func TestListenAndServeShutdown(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	started := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			close(started)
+			<-release
+		}
+		io.WriteString(w, "done")
+	})
+	run := func(ctx context.Context, _ []string, _ func(string) string, stdout io.Writer) error {
+		log := logging.New(stdout, "test", slog.LevelInfo)
+		return ListenAndServe(ctx, log, ServerConfig{Prefix: "T", Addr: "127.0.0.1:0", WriteTimeout: 5 * time.Second}, h)
+	}
+	s := servicetest.Start(t, "test", run, nil)
+
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(s.URL + "/slow")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.Stop() }()
+	// Once shutdown has begun, new connections are refused.
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		c, err := (&http.Client{Timeout: time.Second}).Get(s.URL + "/probe")
+		if err != nil {
+			break
+		}
+		c.Body.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("still accepting connections after shutdown began")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(release)
+	if body := <-got; body != "done" {
+		t.Fatalf("in-flight request got %q, want done", body)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("ListenAndServe = %v, want nil", err)
+	}
+}

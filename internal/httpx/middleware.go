@@ -1,0 +1,145 @@
+package httpx
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"oauthtime/internal/requestid"
+)
+
+// Wrap puts next behind the middleware every service needs, in one pass:
+// it takes or makes the request ID and echoes it, caps the body at maxBody
+// bytes, turns a panic into a logged 500, and writes one access log line.
+func Wrap(next http.Handler, log *slog.Logger, errs ErrorWriter, maxBody int64) http.Handler {
+	return &wrapped{next: next, log: log, errs: errs, maxBody: maxBody}
+}
+
+type wrapped struct {
+	next    http.Handler
+	log     *slog.Logger
+	errs    ErrorWriter
+	maxBody int64
+}
+
+func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	// One ID or none: a repeated header is as untrustworthy as a bad one.
+	id := ""
+	if ids := r.Header.Values(requestid.Header); len(ids) == 1 && requestid.Valid(ids[0]) {
+		id = ids[0]
+	} else {
+		id = requestid.New()
+	}
+	w.Header().Set(requestid.Header, id)
+	ctx := requestid.NewContext(r.Context(), id)
+	r = r.WithContext(ctx)
+	r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
+	rec := &recorder{ResponseWriter: w}
+
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			m.log.ErrorContext(ctx, "panic", slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+			if rec.code == 0 {
+				m.errs(rec, r, http.StatusInternalServerError, "server_error", "internal error")
+			}
+		}
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		// The path only: a query string can carry credentials.
+		m.log.LogAttrs(ctx, slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status()),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.String("remote", host),
+		)
+	}()
+	m.next.ServeHTTP(rec, r)
+}
+
+// recorder remembers the status a handler wrote.
+type recorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.code == 0 && code >= 200 {
+		r.code = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (r *recorder) status() int {
+	if r.code == 0 {
+		return http.StatusOK
+	}
+	return r.code
+}
+
+// Routes serves mux, answering a path with no route (404) or a method the
+// route does not take (405, with the mux's Allow header) through errs, so
+// those errors have the service's shape too.
+func Routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// No route: let the mux say what it would answer, then answer it
+		// in our shape.
+		c := &capture{header: make(http.Header)}
+		h.ServeHTTP(c, r)
+		switch c.code {
+		case http.StatusNotFound:
+			errs(w, r, http.StatusNotFound, "not_found", "no such path")
+		case http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", c.header.Get("Allow"))
+			errs(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed, see the Allow header")
+		default:
+			for k, v := range c.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(c.code)
+		}
+	})
+}
+
+// capture is a ResponseWriter that keeps the status and headers and drops
+// the body.
+type capture struct {
+	header http.Header
+	code   int
+}
+
+func (c *capture) Header() http.Header { return c.header }
+
+func (c *capture) Write(b []byte) (int, error) {
+	if c.code == 0 {
+		c.code = http.StatusOK
+	}
+	return len(b), nil
+}
+
+func (c *capture) WriteHeader(code int) {
+	if c.code == 0 {
+		c.code = code
+	}
+}

@@ -1,0 +1,69 @@
+// Package httpx is the HTTP plumbing the three services share: the
+// middleware every request passes through (request ID, body cap, panic
+// recovery, access log), JSON and error responses, 404 and 405 answers in the
+// service's own error shape, a server with timeouts and graceful shutdown,
+// and upstream clients with timeouts and connection reuse.
+package httpx
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// ErrorWriter writes an error response in a service's own shape. code is a
+// short machine-readable word and description a fixed human text.
+type ErrorWriter func(w http.ResponseWriter, r *http.Request, status int, code, description string)
+
+// WriteJSON writes v as a JSON body with status. The encoding cannot fail
+// for the plain structs the services send; if it does, the client gets a 500.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}
+
+// errorBody is the error shape of RFC 6749 §5.2, used by every JSON service.
+type errorBody struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description,omitempty"`
+}
+
+// JSONError is the ErrorWriter of the JSON services. It marks the response
+// no-store, as RFC 6749 §5.2 wants for the token endpoint and as is right
+// for any error about credentials.
+func JSONError(w http.ResponseWriter, _ *http.Request, status int, code, description string) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	WriteJSON(w, status, errorBody{Error: SafeText(code), Description: SafeText(description)})
+}
+
+// SafeText keeps only what RFC 6749 §5.2 and RFC 6750 §3 allow in error and
+// error_description: printable ASCII except '"' and '\'. Descriptions are
+// fixed strings already; this makes it hold by construction.
+func SafeText(s string) string {
+	for i := 0; i < len(s); i++ {
+		if !safeByte(s[i]) {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if !safeByte(b[j]) {
+					b[j] = '?'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+func safeByte(c byte) bool { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' }
+
+// HandleHealthz answers GET /healthz for every service.
+func HandleHealthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+}

@@ -1,0 +1,104 @@
+package httpx
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"oauthtime/internal/config"
+)
+
+// Server limits. Bodies are capped separately, per service, by Wrap.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	idleTimeout       = 60 * time.Second
+	maxHeaderBytes    = 64 << 10
+	// ShutdownGrace bounds how long in-flight requests may finish after a
+	// stop signal.
+	ShutdownGrace = 10 * time.Second
+)
+
+// ServerConfig says where and how a service listens.
+type ServerConfig struct {
+	// Prefix names the settings in errors: AUTH gives AUTH_ADDR,
+	// AUTH_TLS_CERT_FILE and AUTH_TLS_KEY_FILE.
+	Prefix string
+	Addr   string
+	// CertFile and KeyFile, both set, make the server HTTPS only.
+	CertFile, KeyFile string
+	// WriteTimeout bounds a whole response; it must exceed the time a
+	// handler may spend on upstream calls.
+	WriteTimeout time.Duration
+}
+
+// TLS loads the certificate, if any. It returns nil for plain HTTP.
+func (c ServerConfig) TLS() (*tls.Config, error) {
+	switch {
+	case c.CertFile == "" && c.KeyFile == "":
+		return nil, nil
+	case c.CertFile == "":
+		return nil, &config.Error{Setting: c.Prefix + "_TLS_CERT_FILE", Err: errors.New("required when " + c.Prefix + "_TLS_KEY_FILE is set")}
+	case c.KeyFile == "":
+		return nil, &config.Error{Setting: c.Prefix + "_TLS_KEY_FILE", Err: errors.New("required when " + c.Prefix + "_TLS_CERT_FILE is set")}
+	}
+	cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+	if err != nil {
+		return nil, &config.Error{Setting: c.Prefix + "_TLS_CERT_FILE", Err: err}
+	}
+	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}, nil
+}
+
+// ListenAndServe serves h as cfg says until ctx is done, then stops
+// accepting, lets in-flight requests finish for up to ShutdownGrace, and
+// returns nil. Failing to start is an error naming the setting at fault.
+// It logs "listening" with the bound address, which tests read to find a
+// :0 port.
+func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h http.Handler) error {
+	tlsCfg, err := cfg.TLS()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return &config.Error{Setting: cfg.Prefix + "_ADDR", Err: err}
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		TLSConfig:         tlsCfg,
+	}
+	scheme := "http"
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+		scheme = "https"
+	}
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("scheme", scheme))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", slog.String("grace", ShutdownGrace.String()))
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("in-flight requests cut off", slog.String("error", err.Error()))
+		srv.Close()
+	}
+	<-served
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,151 @@
+// Package servicetest starts a service's Run function in-process for tests,
+// on a loopback port chosen by the kernel, and captures its logs.
+package servicetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// RunFunc is the signature of every service's Run.
+type RunFunc func(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error
+
+// Service is a running service.
+type Service struct {
+	// Addr is the address it listens on, URL its base URL.
+	Addr, URL string
+	// Logs is everything it has logged.
+	Logs *Logs
+
+	cancel   context.CancelFunc
+	done     chan error
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// Start runs run with env as its whole environment and waits until it
+// listens. Set the service's _ADDR to 127.0.0.1:0. The service is stopped,
+// and must stop cleanly, when the test ends.
+func Start(t testing.TB, name string, run RunFunc, env map[string]string) *Service {
+	t.Helper()
+	logs := &Logs{listening: make(chan listening, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Service{Logs: logs, cancel: cancel, done: make(chan error, 1)}
+	getenv := func(k string) string { return env[k] }
+	go func() { s.done <- run(ctx, []string{name}, getenv, logs) }()
+	select {
+	case l := <-logs.listening:
+		s.Addr, s.URL = l.Addr, l.Scheme+"://"+l.Addr
+	case err := <-s.done:
+		cancel()
+		t.Fatalf("%s exited at start: %v\n%s", name, err, logs)
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatalf("%s did not start listening within 10s\n%s", name, logs)
+	}
+	t.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	})
+	return s
+}
+
+// Stop cancels the service's context and waits for Run to return. It is
+// safe to call more than once.
+func (s *Service) Stop() error {
+	s.stopOnce.Do(func() {
+		s.cancel()
+		select {
+		case s.stopErr = <-s.done:
+		case <-time.After(15 * time.Second):
+			s.stopErr = context.DeadlineExceeded
+		}
+	})
+	return s.stopErr
+}
+
+type listening struct{ Addr, Scheme string }
+
+// Logs collects a service's log output. It is safe for concurrent use.
+type Logs struct {
+	mu        sync.Mutex
+	buf       bytes.Buffer
+	partial   []byte
+	listening chan listening
+}
+
+// Write appends p and watches for the "listening" line.
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(p)
+	l.partial = append(l.partial, p...)
+	for {
+		i := bytes.IndexByte(l.partial, '\n')
+		if i < 0 {
+			break
+		}
+		var line struct {
+			Msg    string `json:"msg"`
+			Addr   string `json:"addr"`
+			Scheme string `json:"scheme"`
+		}
+		if json.Unmarshal(l.partial[:i], &line) == nil && line.Msg == "listening" {
+			select {
+			case l.listening <- listening{line.Addr, line.Scheme}:
+			default:
+			}
+		}
+		l.partial = l.partial[i+1:]
+	}
+	return len(p), nil
+}
+
+// String returns all output so far.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// Lines returns every line as a decoded JSON object and fails the test if
+// one is not JSON.
+func (l *Logs) Lines(t testing.TB) []map[string]any {
+	t.Helper()
+	return ParseLines(t, l.String())
+}
+
+// ParseLines decodes JSON log lines and fails the test on any that is not
+// a JSON object.
+func ParseLines(t testing.TB, out string) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line is not JSON: %q: %v", line, err)
+		}
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+// AssertNoSecrets fails the test if any of secrets appears in out.
+func AssertNoSecrets(t testing.TB, out string, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		if s != "" && strings.Contains(out, s) {
+			t.Errorf("logs contain a secret (%d bytes starting %.6q)", len(s), s)
+		}
+	}
+}
