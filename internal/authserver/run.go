@@ -2,7 +2,6 @@ package authserver
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 	"oauthtime/internal/config"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/jwt"
-	"oauthtime/internal/logging"
 	"oauthtime/internal/oauth"
 )
 
@@ -20,27 +18,18 @@ import (
 // getenv gives, logs to stdout, and serves until ctx is done. It returns an
 // error, after logging it, if the service cannot start.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	flags, err := config.ParseArgs(args, stdout, "authserver", about, Vars())
-	if errors.Is(err, config.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	env := config.NewEnv(getenv, Vars())
-	log := logging.New(stdout, "authserver", env.Level("LOG_LEVEL"))
-	s, err := loadSettings(env)
-	if err != nil {
-		return config.Report(log, err)
-	}
-	if flags.HealthCheck {
-		return config.Report(log, httpx.CheckHealth(ctx, s.server))
-	}
-	handler, err := build(log, s, clock.System{})
-	if err != nil {
-		return config.Report(log, err)
-	}
-	return config.Report(log, httpx.ListenAndServe(ctx, log, s.server, handler))
+	return httpx.Program{
+		Name:  "authserver",
+		About: about,
+		Vars:  Vars(),
+		Load: func(env *config.Env) (httpx.ServerConfig, httpx.Builder, error) {
+			s, err := loadSettings(env)
+			return s.server, func(log *slog.Logger) (http.Handler, func(), error) {
+				h, err := build(log, s, clock.System{})
+				return h, nil, err
+			}, err
+		},
+	}.Run(ctx, args, getenv, stdout)
 }
 
 // build wires the service from its settings and warns about defaults.

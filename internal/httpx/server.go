@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"oauthtime/internal/config"
@@ -67,8 +68,14 @@ func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h h
 	if err != nil {
 		return &config.Error{Setting: cfg.Prefix + "_ADDR", Err: err}
 	}
+	var accepted atomic.Int64
 	srv := &http.Server{
-		Handler:           h,
+		Handler: h,
+		ConnState: func(_ net.Conn, state http.ConnState) {
+			if state == http.StateNew {
+				accepted.Add(1)
+			}
+		},
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      cfg.WriteTimeout,
@@ -99,6 +106,7 @@ func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h h
 		srv.Close()
 	}
 	<-served
-	log.Info("stopped")
+	// How many connections were accepted tells whether clients reuse them.
+	log.Info("stopped", slog.Int64("connections_accepted", accepted.Load()))
 	return nil
 }

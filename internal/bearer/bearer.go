@@ -1,0 +1,63 @@
+// Package bearer reads and checks the Bearer scheme of RFC 6750 §2.1: the
+// resource server parses Authorization headers with it, and the webapp
+// checks a token is sendable before it sends one.
+package bearer
+
+import (
+	"errors"
+	"strings"
+
+	"oauthtime/internal/secret"
+)
+
+// Request errors of the Bearer scheme (RFC 6750 §3.1).
+var (
+	// ErrNoToken: no Authorization header, or another scheme. The answer
+	// carries no error code (RFC 6750 §3.1).
+	ErrNoToken = errors.New("a Bearer token is required")
+	// ErrMalformed: the header says Bearer but is not one b64token.
+	ErrMalformed = errors.New("the Authorization header is malformed")
+)
+
+// Parse returns the token of the Authorization header values of a
+// request (RFC 6750 §2.1). The scheme is matched case-insensitively; the
+// token must be one b64token. The token is only ever taken from the header:
+// a token in a URL ends up in logs (RFC 6750 §2.3).
+func Parse(values []string) (secret.String, error) {
+	switch len(values) {
+	case 0:
+		return secret.String{}, ErrNoToken
+	case 1:
+	default:
+		return secret.String{}, ErrMalformed
+	}
+	scheme, rest, _ := strings.Cut(values[0], " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return secret.String{}, ErrNoToken
+	}
+	token := strings.TrimLeft(rest, " ")
+	if !Valid(token) {
+		return secret.String{}, ErrMalformed
+	}
+	return secret.New(token), nil
+}
+
+// Valid reports whether s is a b64token:
+// 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+func Valid(s string) bool {
+	end := len(s)
+	for end > 0 && s[end-1] == '=' {
+		end--
+	}
+	if end == 0 {
+		return false
+	}
+	for i := 0; i < end; i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,112 @@
+package httpx
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"oauthtime/internal/requestid"
+)
+
+// Client is an HTTP client for one upstream, made once at start: every
+// call is bounded by its timeout, connections are kept alive and reused,
+// and it counts the connections it opens.
+type Client struct {
+	http      *http.Client
+	transport *http.Transport
+	dials     atomic.Int64
+}
+
+// NewClient returns a Client whose calls each take at most timeout. roots,
+// if not nil, are the CAs trusted for https upstreams.
+func NewClient(timeout time.Duration, roots *x509.CertPool) *Client {
+	c := &Client{}
+	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	c.transport = &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err == nil {
+				c.dials.Add(1)
+			}
+			return conn, err
+		},
+		// The default of 2 idle connections per host makes a busy service
+		// open a new connection for most calls.
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   timeout,
+		ResponseHeaderTimeout: timeout,
+		ExpectContinueTimeout: time.Second,
+		ForceAttemptHTTP2:     true,
+		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+	}
+	c.http = &http.Client{Transport: c.transport, Timeout: timeout}
+	return c
+}
+
+// Do sends req, adding the request ID of its context.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if id := requestid.FromContext(req.Context()); id != "" {
+		req.Header.Set(requestid.Header, id)
+	}
+	return c.http.Do(req)
+}
+
+// Dials returns how many connections the client has opened.
+func (c *Client) Dials() int64 { return c.dials.Load() }
+
+// Close closes idle connections, so that nothing lingers after a service
+// stops.
+func (c *Client) Close() { c.transport.CloseIdleConnections() }
+
+// ErrTooLarge is returned by ReadBody for a body over its limit.
+var ErrTooLarge = errors.New("response body too large")
+
+// ReadBody reads and closes resp.Body, failing if it is over max bytes. A
+// body read to the end leaves the connection free for reuse.
+func ReadBody(resp *http.Response, max int64) ([]byte, error) {
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, ErrTooLarge
+	}
+	return b, nil
+}
+
+// IsTimeout reports whether err is an upstream call running out of time.
+func IsTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// LoadRoots returns the system's CAs plus those in the PEM file at path.
+// An empty path gives nil: the system's CAs alone.
+func LoadRoots(path string) (*x509.CertPool, error) {
+	if path == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("no PEM certificate in %s", path)
+	}
+	return pool, nil
+}

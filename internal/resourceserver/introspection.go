@@ -1,0 +1,107 @@
+package resourceserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"oauthtime/internal/httpx"
+	"oauthtime/internal/oauth"
+	"oauthtime/internal/resource"
+	"oauthtime/internal/secret"
+)
+
+// maxIntrospection bounds an introspection answer; ours are a few hundred bytes.
+const maxIntrospection = 64 << 10
+
+// introspector asks the authserver's /introspect about tokens. It
+// implements resource.Introspector.
+type introspector struct {
+	client        *httpx.Client
+	endpoint      string
+	authorization string // the resourceserver's own Basic credentials
+}
+
+func newIntrospector(client *httpx.Client, authURL, clientID string, sec secret.String) *introspector {
+	return &introspector{
+		client:        client,
+		endpoint:      authURL + "/introspect",
+		authorization: oauth.BasicAuthorization(clientID, sec.Reveal()),
+	}
+}
+
+// Introspect implements resource.Introspector.
+func (in *introspector) Introspect(ctx context.Context, token secret.String) (resource.TokenInfo, error) {
+	body := "token=" + url.QueryEscape(token.Reveal())
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, in.endpoint, strings.NewReader(body))
+	if err != nil {
+		return resource.TokenInfo{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", in.authorization)
+	resp, err := in.client.Do(req)
+	if err != nil {
+		return resource.TokenInfo{}, err
+	}
+	raw, err := httpx.ReadBody(resp, maxIntrospection)
+	if err != nil {
+		return resource.TokenInfo{}, err
+	}
+	return parseIntrospection(resp.StatusCode, raw)
+}
+
+// introspectionBody is the part of an RFC 7662 answer the resource server
+// uses. Unknown members are ignored (RFC 6749 §5.1 spirit, 6749-24).
+type introspectionBody struct {
+	Active   *bool    `json:"active"`
+	Scope    *string  `json:"scope"`
+	Aud      audience `json:"aud"`
+	ClientID string   `json:"client_id"`
+	Sub      string   `json:"sub"`
+}
+
+// audience is aud in either of its JSON forms: a string or an array.
+type audience []string
+
+func (a *audience) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*a = audience{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return errors.New("aud is neither a string nor an array of strings")
+	}
+	*a = many
+	return nil
+}
+
+// parseIntrospection checks an answer of the introspection endpoint. Any
+// status but 200, or a body without a boolean active, is no answer: the
+// resource server cannot tell whether the token is good.
+func parseIntrospection(status int, raw []byte) (resource.TokenInfo, error) {
+	if status != http.StatusOK {
+		return resource.TokenInfo{}, fmt.Errorf("introspection answered status %d", status)
+	}
+	var b introspectionBody
+	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&b); err != nil {
+		return resource.TokenInfo{}, fmt.Errorf("introspection answer: %w", err)
+	}
+	if b.Active == nil {
+		return resource.TokenInfo{}, errors.New("introspection answer has no active member")
+	}
+	if !*b.Active {
+		return resource.TokenInfo{}, nil
+	}
+	if b.Scope == nil {
+		return resource.TokenInfo{}, errors.New("introspection answer for an active token has no scope")
+	}
+	return resource.TokenInfo{Active: true, Scope: *b.Scope, Audience: b.Aud, ClientID: b.ClientID, Subject: b.Sub}, nil
+}

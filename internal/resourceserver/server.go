@@ -1,0 +1,103 @@
+// Package resourceserver is the HTTP transport of the resource server over
+// the resource domain: routes, Bearer parsing, the introspection client,
+// RFC 6750 error responses, and Run.
+package resourceserver
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"oauthtime/internal/bearer"
+	"oauthtime/internal/httpx"
+	"oauthtime/internal/resource"
+)
+
+// maxBody caps request bodies; the resources take none.
+const maxBody = 4 << 10
+
+// NewServer returns the resource server's handler.
+func NewServer(log *slog.Logger, guard *resource.Guard, tm resource.Time) http.Handler {
+	mux := http.NewServeMux()
+	addRoutes(mux, log, guard, tm)
+	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody)
+}
+
+// addRoutes is the resourceserver's whole API surface.
+func addRoutes(mux *http.ServeMux, log *slog.Logger, guard *resource.Guard, tm resource.Time) {
+	mux.Handle("GET /current_time", handleResource(log, guard, resource.ScopeCurrentTime, func() any {
+		return currentTime{tm.Current()}
+	}))
+	mux.Handle("GET /epoch_time", handleResource(log, guard, resource.ScopeEpochTime, func() any {
+		return epochTime{tm.Epoch()}
+	}))
+	mux.Handle("GET /healthz", httpx.HandleHealthz())
+}
+
+type currentTime struct {
+	CurrentTime string `json:"current_time"`
+}
+
+type epochTime struct {
+	EpochTime int64 `json:"epoch_time"`
+}
+
+// handleResource serves a resource that needs scope.
+func handleResource(log *slog.Logger, guard *resource.Guard, scope string, read func() any) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, err := bearer.Parse(r.Header.Values("Authorization"))
+		if err == nil && r.URL.Query().Has("access_token") {
+			err = bearer.ErrMalformed // two methods at once (RFC 6750 §2)
+		}
+		if err != nil {
+			writeError(w, r, log, scope, err)
+			return
+		}
+		info, err := guard.Authorize(r.Context(), token, scope)
+		if err != nil {
+			writeError(w, r, log, scope, err)
+			return
+		}
+		log.DebugContext(r.Context(), "access granted", slog.String("client_id", info.ClientID), slog.String("scope", scope))
+		httpx.WriteJSON(w, http.StatusOK, read())
+	})
+}
+
+// writeError is the one place where errors become RFC 6750 responses.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, scope string, err error) {
+	var (
+		status      int
+		code        string // the error attribute; "" for none
+		description string
+		bodyCode    string
+	)
+	switch {
+	case errors.Is(err, bearer.ErrNoToken):
+		status, bodyCode, description = http.StatusUnauthorized, "unauthorized", "a Bearer token is required"
+	case errors.Is(err, bearer.ErrMalformed):
+		status, code, description = http.StatusBadRequest, "invalid_request", "the Authorization header must be Bearer and one b64token"
+	case errors.Is(err, resource.ErrInvalidToken):
+		status, code, description = http.StatusUnauthorized, "invalid_token", "the access token is invalid or expired"
+	case errors.Is(err, resource.ErrInsufficientScope):
+		status, code, description = http.StatusForbidden, "insufficient_scope", "the access token lacks the scope "+scope
+	case errors.Is(err, resource.ErrUnavailable):
+		status, bodyCode, description = http.StatusServiceUnavailable, "temporarily_unavailable", "the authorization server is unavailable"
+	default:
+		status, bodyCode, description = http.StatusInternalServerError, "server_error", "internal error"
+	}
+	challenge := `Bearer realm="resourceserver"`
+	if code != "" {
+		challenge += `, error="` + code + `", error_description="` + httpx.SafeText(description) + `"`
+		bodyCode = code
+	}
+	if status == http.StatusForbidden {
+		challenge += `, scope="` + scope + `"`
+	}
+	w.Header().Set("WWW-Authenticate", challenge)
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	log.LogAttrs(r.Context(), level, "request refused", slog.Int("status", status), slog.String("error", bodyCode), slog.String("cause", err.Error()))
+	httpx.JSONError(w, r, status, bodyCode, description)
+}

@@ -1,0 +1,137 @@
+// Package webapp is the HTTP transport of the webapp over the fetch domain:
+// routes, the caller's credentials, plain-text or JSON answers, the HTTP
+// clients of its two upstreams, and Run.
+package webapp
+
+import (
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"oauthtime/internal/fetch"
+	"oauthtime/internal/httpx"
+	"oauthtime/internal/secret"
+)
+
+// maxBody caps request bodies; the webapp takes none.
+const maxBody = 4 << 10
+
+// NewServer returns the webapp's handler. owner is the resource owner used
+// when a caller sends no credentials.
+func NewServer(log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner) http.Handler {
+	mux := http.NewServeMux()
+	addRoutes(mux, log, f, owner)
+	return httpx.Wrap(httpx.Routes(mux, writeErrorBody), log, writeErrorBody, maxBody)
+}
+
+// addRoutes is the webapp's whole API surface.
+func addRoutes(mux *http.ServeMux, log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner) {
+	mux.Handle("GET /current_time", handleFetch(log, owner, func(r *http.Request, o fetch.Owner) (answer, error) {
+		t, err := f.CurrentTime(r.Context(), o)
+		return answer{text: t, json: map[string]string{"current_time": t}}, err
+	}))
+	mux.Handle("GET /epoch_time", handleFetch(log, owner, func(r *http.Request, o fetch.Owner) (answer, error) {
+		t, err := f.EpochTime(r.Context(), o)
+		return answer{text: strconv.FormatInt(t, 10), json: map[string]int64{"epoch_time": t}}, err
+	}))
+	mux.Handle("GET /healthz", httpx.HandleHealthz())
+}
+
+// answer is a resource in the webapp's two forms.
+type answer struct {
+	text string
+	json any
+}
+
+func handleFetch(log *slog.Logger, defaultOwner fetch.Owner, get func(*http.Request, fetch.Owner) (answer, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		owner, err := callerOwner(r, defaultOwner)
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		a, err := get(r, owner)
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		if wantsJSON(r) {
+			httpx.WriteJSON(w, http.StatusOK, a.json)
+			return
+		}
+		writeText(w, http.StatusOK, a.text)
+	})
+}
+
+// callerOwner returns the resource owner of a call: the caller's HTTP
+// Basic credentials (curl -u alice:pw) if it sent an Authorization header,
+// else the configured one. The password is used for one token request and
+// then dropped with the request.
+func callerOwner(r *http.Request, defaultOwner fetch.Owner) (fetch.Owner, error) {
+	switch len(r.Header.Values("Authorization")) {
+	case 0:
+		return defaultOwner, nil
+	case 1:
+		if user, pass, ok := r.BasicAuth(); ok {
+			return fetch.Owner{Username: user, Password: secret.New(pass)}, nil
+		}
+	}
+	return fetch.Owner{}, fetch.ErrOwnerRefused
+}
+
+// wantsJSON reports whether the Accept header names application/json.
+func wantsJSON(r *http.Request) bool {
+	for _, accept := range r.Header.Values("Accept") {
+		for _, part := range strings.Split(accept, ",") {
+			if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "application/json" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func writeText(w http.ResponseWriter, status int, line string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(line + "\n"))
+}
+
+// writeError is the one place where errors become webapp responses.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	status, code, message := http.StatusInternalServerError, "server_error", "internal error"
+	var ue *fetch.UpstreamError
+	if errors.As(err, &ue) {
+		message = ue.Message()
+	}
+	switch {
+	case errors.Is(err, fetch.ErrOwnerRefused):
+		status, code, message = http.StatusUnauthorized, "invalid_grant", fetch.ErrOwnerRefused.Error()
+		w.Header().Set("WWW-Authenticate", `Basic realm="webapp"`)
+	case errors.Is(err, fetch.ErrTimeout):
+		status, code = http.StatusGatewayTimeout, "upstream_timeout"
+	case errors.Is(err, fetch.ErrUnavailable):
+		status, code = http.StatusServiceUnavailable, "upstream_unavailable"
+	case errors.Is(err, fetch.ErrRefused), errors.Is(err, fetch.ErrBadAnswer):
+		status, code = http.StatusBadGateway, "bad_gateway"
+	}
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelWarn
+	}
+	log.LogAttrs(r.Context(), level, "request failed", slog.Int("status", status), slog.String("error", code), slog.String("cause", err.Error()))
+	writeErrorBody(w, r, status, code, message)
+}
+
+// writeErrorBody writes an error as one line of text, or as JSON to a
+// caller that accepts it. It is also the webapp's httpx.ErrorWriter.
+func writeErrorBody(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	if wantsJSON(r) {
+		httpx.JSONError(w, r, status, code, message)
+		return
+	}
+	writeText(w, status, "error: "+message)
+}

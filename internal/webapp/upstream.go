@@ -1,0 +1,217 @@
+package webapp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"oauthtime/internal/bearer"
+	"oauthtime/internal/fetch"
+	"oauthtime/internal/httpx"
+	"oauthtime/internal/jwt"
+	"oauthtime/internal/oauth"
+	"oauthtime/internal/secret"
+)
+
+// maxAnswer bounds what the webapp reads of an upstream answer; real ones
+// are well under 1 KiB.
+const maxAnswer = 64 << 10
+
+// Upstream names, as the caller sees them in errors.
+const (
+	authserver     = "authserver"
+	resourceserver = "resourceserver"
+)
+
+// tokenClient gets tokens from the authserver with the password grant. It
+// implements fetch.TokenSource.
+type tokenClient struct {
+	client        *httpx.Client
+	endpoint      string
+	authorization string // the webapp's own Basic credentials
+}
+
+func newTokenClient(client *httpx.Client, authURL, clientID string, sec secret.String) *tokenClient {
+	return &tokenClient{
+		client:   client,
+		endpoint: authURL + "/token",
+		// Form-encoded before base64, as RFC 6749 §2.3.1 says.
+		authorization: oauth.BasicAuthorization(clientID, sec.Reveal()),
+	}
+}
+
+// Token implements fetch.TokenSource.
+func (c *tokenClient) Token(ctx context.Context, owner fetch.Owner, scope string) (secret.String, error) {
+	form := url.Values{
+		"grant_type": {oauth.GrantPassword},
+		"username":   {owner.Username},
+		"password":   {owner.Password.Reveal()},
+		"scope":      {scope},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrUnavailable, Cause: err}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", c.authorization)
+	status, raw, err := call(c.client, req, authserver)
+	if err != nil {
+		return secret.String{}, err
+	}
+	return parseToken(status, raw)
+}
+
+// parseToken reads the authserver's answer to a token request.
+func parseToken(status int, raw []byte) (secret.String, error) {
+	if status != http.StatusOK {
+		var e struct {
+			Error string `json:"error"`
+		}
+		_ = json.Unmarshal(raw, &e)
+		if status == http.StatusBadRequest && e.Error == oauth.CodeInvalidGrant {
+			return secret.String{}, fetch.ErrOwnerRefused
+		}
+		return secret.String{}, statusError(authserver, status)
+	}
+	var b struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+	}
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrBadAnswer, Cause: err}
+	}
+	if !strings.EqualFold(b.TokenType, "Bearer") || len(b.AccessToken) > jwt.MaxTokenSize || !bearer.Valid(b.AccessToken) {
+		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrBadAnswer, Cause: errors.New("no usable Bearer access_token")}
+	}
+	return secret.New(b.AccessToken), nil
+}
+
+// resourceClient reads the resourceserver's resources. It implements
+// fetch.Resources.
+type resourceClient struct {
+	client *httpx.Client
+	base   string
+}
+
+func newResourceClient(client *httpx.Client, base string) *resourceClient {
+	return &resourceClient{client: client, base: base}
+}
+
+// CurrentTime implements fetch.Resources.
+func (c *resourceClient) CurrentTime(ctx context.Context, token secret.String) (string, error) {
+	status, raw, err := c.get(ctx, "/current_time", token)
+	if err != nil {
+		return "", err
+	}
+	return parseCurrentTime(status, raw)
+}
+
+// EpochTime implements fetch.Resources.
+func (c *resourceClient) EpochTime(ctx context.Context, token secret.String) (int64, error) {
+	status, raw, err := c.get(ctx, "/epoch_time", token)
+	if err != nil {
+		return 0, err
+	}
+	return parseEpochTime(status, raw)
+}
+
+func (c *resourceClient) get(ctx context.Context, path string, token secret.String) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	if err != nil {
+		return 0, nil, &fetch.UpstreamError{Service: resourceserver, Kind: fetch.ErrUnavailable, Cause: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token.Reveal())
+	return call(c.client, req, resourceserver)
+}
+
+// parseCurrentTime reads {"current_time": "<RFC 3339>"}.
+func parseCurrentTime(status int, raw []byte) (string, error) {
+	if status != http.StatusOK {
+		return "", statusError(resourceserver, status)
+	}
+	var b struct {
+		CurrentTime *string `json:"current_time"`
+	}
+	err := json.Unmarshal(raw, &b)
+	if err == nil && b.CurrentTime == nil {
+		err = errors.New("no current_time")
+	}
+	if err == nil {
+		_, err = time.Parse(time.RFC3339, *b.CurrentTime)
+	}
+	if err != nil {
+		return "", &fetch.UpstreamError{Service: resourceserver, Kind: fetch.ErrBadAnswer, Cause: err}
+	}
+	return *b.CurrentTime, nil
+}
+
+// parseEpochTime reads {"epoch_time": <integer>}.
+func parseEpochTime(status int, raw []byte) (int64, error) {
+	if status != http.StatusOK {
+		return 0, statusError(resourceserver, status)
+	}
+	var b struct {
+		EpochTime *json.Number `json:"epoch_time"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	err := dec.Decode(&b)
+	if err == nil && b.EpochTime == nil {
+		err = errors.New("no epoch_time")
+	}
+	var n int64
+	if err == nil {
+		n, err = b.EpochTime.Int64()
+	}
+	if err != nil {
+		return 0, &fetch.UpstreamError{Service: resourceserver, Kind: fetch.ErrBadAnswer, Cause: err}
+	}
+	return n, nil
+}
+
+// call sends req and reads the answer, turning transport failures into
+// fetch errors.
+func call(client *httpx.Client, req *http.Request, service string) (int, []byte, error) {
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, transportError(service, err)
+	}
+	raw, err := httpx.ReadBody(resp, maxAnswer)
+	if err != nil {
+		return 0, nil, transportError(service, err)
+	}
+	return resp.StatusCode, raw, nil
+}
+
+func transportError(service string, err error) error {
+	kind := fetch.ErrUnavailable
+	switch {
+	case httpx.IsTimeout(err):
+		kind = fetch.ErrTimeout
+	case errors.Is(err, httpx.ErrTooLarge):
+		kind = fetch.ErrBadAnswer
+	}
+	return &fetch.UpstreamError{Service: service, Kind: kind, Cause: err}
+}
+
+// statusError classifies an upstream's error status: it refused the webapp
+// (4xx), is down or overloaded (429, 5xx), or answered with something no
+// contract has (anything else).
+func statusError(service string, status int) error {
+	kind := fetch.ErrBadAnswer
+	switch {
+	case status == http.StatusTooManyRequests || status >= 500 && status <= 599:
+		kind = fetch.ErrUnavailable
+	case status >= 400 && status <= 499:
+		kind = fetch.ErrRefused
+	}
+	return &fetch.UpstreamError{Service: service, Kind: kind, Cause: fmt.Errorf("status %d", status)}
+}

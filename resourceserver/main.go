@@ -1,0 +1,20 @@
+// Command resourceserver serves the time to holders of a good access
+// token. Run it with -h for its settings.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"oauthtime/internal/resourceserver"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := resourceserver.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+		os.Exit(1) // Run has logged why.
+	}
+}
