@@ -12,7 +12,7 @@ import (
 )
 
 // writeError is the one place where errors become HTTP responses.
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *oauth.Error
 	switch {
 	case errors.Is(err, errBodyTooLarge):
@@ -32,15 +32,10 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	case http.StatusTooManyRequests:
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(e.RetryAfter)))
 	}
-	attrs := []slog.Attr{slog.Int("status", status), slog.String("error", e.Code), slog.String("error_description", e.Description)}
+	httpx.Annotate(w, slog.String("error", e.Code), slog.String("error_description", e.Description))
 	if e.Err != nil {
-		attrs = append(attrs, slog.String("cause", e.Err.Error()))
+		httpx.Annotate(w, slog.String("cause", e.Err.Error()))
 	}
-	level := slog.LevelInfo
-	if status >= 500 {
-		level = slog.LevelError
-	}
-	log.LogAttrs(r.Context(), level, "request refused", attrs...)
 	httpx.JSONError(w, r, status, e.Code, e.Description)
 }
 

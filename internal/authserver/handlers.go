@@ -21,12 +21,12 @@ type tokenResponse struct {
 	Scope       string `json:"scope"`
 }
 
-func handleToken(log *slog.Logger, svc *oauth.Service) http.Handler {
+func handleToken(svc *oauth.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller := callerIP(r)
 		form, creds, err := readRequest(r, svc, caller)
 		if err != nil {
-			writeError(w, r, log, err)
+			writeError(w, r, err)
 			return
 		}
 		resp, err := svc.Token(r.Context(), oauth.TokenRequest{
@@ -38,11 +38,10 @@ func handleToken(log *slog.Logger, svc *oauth.Service) http.Handler {
 			Scope:     form["scope"],
 		})
 		if err != nil {
-			writeError(w, r, log, err)
+			writeError(w, r, err)
 			return
 		}
-		log.InfoContext(r.Context(), "token issued",
-			slog.String("client_id", creds.ID), slog.String("scope", resp.Scope), slog.String("jti", resp.ID))
+		httpx.Annotate(w, slog.String("client_id", creds.ID), slog.String("scope", resp.Scope), slog.String("jti", resp.ID))
 		noStore(w)
 		httpx.WriteJSON(w, http.StatusOK, tokenResponse{
 			AccessToken: resp.AccessToken.Reveal(),
@@ -70,12 +69,12 @@ type introspection struct {
 	Jti       string `json:"jti,omitempty"`
 }
 
-func handleIntrospect(log *slog.Logger, svc *oauth.Service) http.Handler {
+func handleIntrospect(svc *oauth.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller := callerIP(r)
 		form, creds, err := readRequest(r, svc, caller)
 		if err != nil {
-			writeError(w, r, log, err)
+			writeError(w, r, err)
 			return
 		}
 		// token_type_hint is accepted and ignored: there is one kind of token.
@@ -85,12 +84,12 @@ func handleIntrospect(log *slog.Logger, svc *oauth.Service) http.Handler {
 			Token:  secret.New(form["token"]),
 		})
 		if err != nil {
-			writeError(w, r, log, err)
+			writeError(w, r, err)
 			return
 		}
 		noStore(w)
 		if !got.Active {
-			log.InfoContext(r.Context(), "token inactive", slog.String("client_id", creds.ID), slog.String("reason", got.Reason.Error()))
+			httpx.Annotate(w, slog.String("client_id", creds.ID), slog.Bool("active", false), slog.String("reason", got.Reason.Error()))
 			httpx.WriteJSON(w, http.StatusOK, introspection{})
 			return
 		}
@@ -99,7 +98,7 @@ func handleIntrospect(log *slog.Logger, svc *oauth.Service) http.Handler {
 		if len(c.Audience) == 1 {
 			aud = c.Audience[0]
 		}
-		log.DebugContext(r.Context(), "token active", slog.String("client_id", creds.ID), slog.String("jti", c.ID))
+		httpx.Annotate(w, slog.String("client_id", creds.ID), slog.Bool("active", true), slog.String("jti", c.ID))
 		httpx.WriteJSON(w, http.StatusOK, introspection{
 			Active: true, Scope: c.Scope, ClientID: c.ClientID, Username: c.Subject,
 			TokenType: "Bearer", Exp: c.Expiry, Iat: c.IssuedAt, Sub: c.Subject,

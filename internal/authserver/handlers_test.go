@@ -357,19 +357,35 @@ func TestLogsCarryRequestIDAndNoSecrets(t *testing.T) {
 
 	out := s.logs.String()
 	lines := servicetest.ParseLines(t, out)
-	ids := map[string]int{}
+	byID := map[string]map[string]any{}
 	for _, l := range lines {
 		id, _ := l["request_id"].(string)
 		if id == "" {
 			t.Errorf("log line without request_id: %v", l)
 		}
-		ids[id]++
-		if l["service"] != "authserver" {
-			t.Errorf("log line without service: %v", l)
+		if l["service"] != "authserver" || l["msg"] != "request" {
+			t.Errorf("not one access line per request: %v", l)
 		}
+		byID[id] = l
 	}
-	if ids["req-token-1"] < 2 || ids["req-introspect-1"] < 1 {
-		t.Errorf("request IDs on log lines: %v", ids)
+	if len(byID) != len(lines) || len(lines) != 4 {
+		t.Errorf("want one line for each of 4 requests, got %d lines", len(lines))
+	}
+	// The access line says what happened: who got which token, and why a
+	// request was refused.
+	if l := byID["req-token-1"]; l["client_id"] != "1234" || l["jti"] == nil || l["status"] != float64(200) {
+		t.Errorf("token access line = %v", l)
+	}
+	if l := byID["req-introspect-1"]; l["client_id"] != "resourceserver" || l["active"] != true {
+		t.Errorf("introspection access line = %v", l)
+	}
+	for _, l := range byID {
+		if l["status"] == float64(401) && (l["error"] != "invalid_client" || l["cause"] == nil) {
+			t.Errorf("refused request's line = %v", l)
+		}
+		if l["active"] == false && l["reason"] == nil {
+			t.Errorf("inactive token's line = %v", l)
+		}
 	}
 	sig := tok[strings.LastIndexByte(tok, '.')+1:]
 	servicetest.AssertNoSecrets(t, out, "qwerty", "resourceserver-secret", password, tok, sig, testKey)

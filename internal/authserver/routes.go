@@ -1,7 +1,6 @@
 package authserver
 
 import (
-	"log/slog"
 	"net/http"
 
 	"oauthtime/internal/httpx"
@@ -9,9 +8,9 @@ import (
 )
 
 // addRoutes is the authserver's whole API surface.
-func addRoutes(mux *http.ServeMux, log *slog.Logger, svc *oauth.Service, meta Metadata) {
-	mux.Handle("POST /token", handleToken(log, svc))
-	mux.Handle("POST /introspect", handleIntrospect(log, svc))
+func addRoutes(mux *http.ServeMux, svc *oauth.Service, meta Metadata) {
+	mux.Handle("POST /token", handleToken(svc))
+	mux.Handle("POST /introspect", handleIntrospect(svc))
 	mux.Handle("GET /.well-known/oauth-authorization-server", handleMetadata(meta))
 	mux.Handle("GET /healthz", httpx.HandleHealthz())
 }

@@ -45,25 +45,11 @@ func TestRunInvalidSettings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.setting+"="+firstValue(tt.env), func(t *testing.T) {
 			t.Parallel()
-			var out bytes.Buffer
 			env := map[string]string{"AUTH_ADDR": "127.0.0.1:0"}
 			for k, v := range tt.env {
 				env[k] = v
 			}
-			err := Run(context.Background(), []string{"authserver"}, func(k string) string { return env[k] }, &out)
-			if err == nil || !strings.Contains(err.Error(), tt.setting) {
-				t.Fatalf("Run error = %v, want one naming %s", err, tt.setting)
-			}
-			var errorLines []map[string]any
-			for _, l := range servicetest.ParseLines(t, out.String()) {
-				if l["level"] == "ERROR" {
-					errorLines = append(errorLines, l)
-				}
-			}
-			if len(errorLines) != 1 || errorLines[0]["setting"] != tt.setting {
-				t.Fatalf("error lines = %v, want one naming %s\n%s", errorLines, tt.setting, out.String())
-			}
-			servicetest.AssertNoSecrets(t, out.String(), "too-short")
+			servicetest.StartFails(t, Run, "authserver", env, tt.setting)
 		})
 	}
 }

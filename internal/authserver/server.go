@@ -44,6 +44,6 @@ func NewMetadata(issuer string, scopes []string) Metadata {
 // NewServer returns the authorization server's handler.
 func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, log, svc, meta)
+	addRoutes(mux, svc, meta)
 	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody)
 }

@@ -51,22 +51,47 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		status := rec.status()
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelWarn
+		}
 		// The path only: a query string can carry credentials.
-		m.log.LogAttrs(ctx, slog.LevelInfo, "request",
+		var buf [12]slog.Attr
+		attrs := append(buf[:0],
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status()),
+			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("remote", host),
 		)
+		m.log.LogAttrs(ctx, level, "request", append(attrs, rec.attrs...)...)
 	}()
 	m.next.ServeHTTP(rec, r)
 }
 
-// recorder remembers the status a handler wrote.
+// Annotate adds attrs to the access log line of the request that w
+// answers. Handlers say what happened this way (the client, the error and
+// its cause) rather than with lines of their own: one line per request.
+func Annotate(w http.ResponseWriter, attrs ...slog.Attr) {
+	for {
+		switch x := w.(type) {
+		case *recorder:
+			x.attrs = append(x.attrs, attrs...)
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return
+		}
+	}
+}
+
+// recorder remembers the status a handler wrote and what it annotated.
 type recorder struct {
 	http.ResponseWriter
-	code int
+	code  int
+	attrs []slog.Attr
 }
 
 func (r *recorder) WriteHeader(code int) {

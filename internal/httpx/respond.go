@@ -14,16 +14,12 @@ import (
 // short machine-readable word and description a fixed human text.
 type ErrorWriter func(w http.ResponseWriter, r *http.Request, status int, code, description string)
 
-// WriteJSON writes v as a JSON body with status. The encoding cannot fail
-// for the plain structs the services send; if it does, the client gets a 500.
+// WriteJSON writes v as a JSON body, and a newline, with status. v is one
+// of the services' plain response structs, whose encoding cannot fail.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
-	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	w.Write(append(body, '\n'))
+	json.NewEncoder(w).Encode(v)
 }
 
 // errorBody is the error shape of RFC 6749 §5.2, used by every JSON service.

@@ -9,8 +9,9 @@ import (
 	"encoding/hex"
 )
 
-// Header is the header the ID travels in.
-const Header = "X-Request-ID"
+// Header is the header the ID travels in, X-Request-ID, written in Go's
+// canonical form so that setting and reading it costs no allocation.
+const Header = "X-Request-Id"
 
 // MaxLen is the longest ID taken from a caller.
 const MaxLen = 128

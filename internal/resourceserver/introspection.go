@@ -1,7 +1,6 @@
 package resourceserver
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -91,7 +90,7 @@ func parseIntrospection(status int, raw []byte) (resource.TokenInfo, error) {
 		return resource.TokenInfo{}, fmt.Errorf("introspection answered status %d", status)
 	}
 	var b introspectionBody
-	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&b); err != nil {
+	if err := json.Unmarshal(raw, &b); err != nil {
 		return resource.TokenInfo{}, fmt.Errorf("introspection answer: %w", err)
 	}
 	if b.Active == nil {

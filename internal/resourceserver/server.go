@@ -19,16 +19,16 @@ const maxBody = 4 << 10
 // NewServer returns the resource server's handler.
 func NewServer(log *slog.Logger, guard *resource.Guard, tm resource.Time) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, log, guard, tm)
+	addRoutes(mux, guard, tm)
 	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody)
 }
 
 // addRoutes is the resourceserver's whole API surface.
-func addRoutes(mux *http.ServeMux, log *slog.Logger, guard *resource.Guard, tm resource.Time) {
-	mux.Handle("GET /current_time", handleResource(log, guard, resource.ScopeCurrentTime, func() any {
+func addRoutes(mux *http.ServeMux, guard *resource.Guard, tm resource.Time) {
+	mux.Handle("GET /current_time", handleResource(guard, resource.ScopeCurrentTime, func() any {
 		return currentTime{tm.Current()}
 	}))
-	mux.Handle("GET /epoch_time", handleResource(log, guard, resource.ScopeEpochTime, func() any {
+	mux.Handle("GET /epoch_time", handleResource(guard, resource.ScopeEpochTime, func() any {
 		return epochTime{tm.Epoch()}
 	}))
 	mux.Handle("GET /healthz", httpx.HandleHealthz())
@@ -43,28 +43,28 @@ type epochTime struct {
 }
 
 // handleResource serves a resource that needs scope.
-func handleResource(log *slog.Logger, guard *resource.Guard, scope string, read func() any) http.Handler {
+func handleResource(guard *resource.Guard, scope string, read func() any) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, err := bearer.Parse(r.Header.Values("Authorization"))
 		if err == nil && r.URL.Query().Has("access_token") {
 			err = bearer.ErrMalformed // two methods at once (RFC 6750 §2)
 		}
 		if err != nil {
-			writeError(w, r, log, scope, err)
+			writeError(w, r, scope, err)
 			return
 		}
 		info, err := guard.Authorize(r.Context(), token, scope)
 		if err != nil {
-			writeError(w, r, log, scope, err)
+			writeError(w, r, scope, err)
 			return
 		}
-		log.DebugContext(r.Context(), "access granted", slog.String("client_id", info.ClientID), slog.String("scope", scope))
+		httpx.Annotate(w, slog.String("client_id", info.ClientID))
 		httpx.WriteJSON(w, http.StatusOK, read())
 	})
 }
 
 // writeError is the one place where errors become RFC 6750 responses.
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, scope string, err error) {
+func writeError(w http.ResponseWriter, r *http.Request, scope string, err error) {
 	var (
 		status      int
 		code        string // the error attribute; "" for none
@@ -94,10 +94,6 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, scope 
 		challenge += `, scope="` + scope + `"`
 	}
 	w.Header().Set("WWW-Authenticate", challenge)
-	level := slog.LevelInfo
-	if status >= 500 {
-		level = slog.LevelError
-	}
-	log.LogAttrs(r.Context(), level, "request refused", slog.Int("status", status), slog.String("error", bodyCode), slog.String("cause", err.Error()))
+	httpx.Annotate(w, slog.String("error", bodyCode), slog.String("cause", err.Error()))
 	httpx.JSONError(w, r, status, bodyCode, description)
 }

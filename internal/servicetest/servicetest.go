@@ -34,7 +34,19 @@ type Service struct {
 // and must stop cleanly, when the test ends.
 func Start(t testing.TB, name string, run RunFunc, env map[string]string) *Service {
 	t.Helper()
-	logs := &Logs{listening: make(chan listening, 1)}
+	return start(t, name, run, env, &Logs{listening: make(chan listening, 1)})
+}
+
+// StartQuiet is Start for benchmarks and soak runs: the service logs through
+// its real JSON handler, but only the lines about starting and stopping are
+// kept, so memory stays flat however many requests it serves.
+func StartQuiet(t testing.TB, name string, run RunFunc, env map[string]string) *Service {
+	t.Helper()
+	return start(t, name, run, env, &Logs{listening: make(chan listening, 1), quiet: true})
+}
+
+func start(t testing.TB, name string, run RunFunc, env map[string]string, logs *Logs) *Service {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{Logs: logs, cancel: cancel, done: make(chan error, 1)}
 	getenv := func(k string) string { return env[k] }
@@ -75,6 +87,7 @@ type listening struct{ Addr, Scheme string }
 
 // Logs collects a service's log output. It is safe for concurrent use.
 type Logs struct {
+	quiet     bool
 	mu        sync.Mutex
 	buf       bytes.Buffer
 	partial   []byte
@@ -83,29 +96,46 @@ type Logs struct {
 
 // Write appends p and watches for the "listening" line.
 func (l *Logs) Write(p []byte) (int, error) {
+	// slog writes one whole line per call, so a quiet Logs can drop an
+	// access line without taking the lock: as cheap as io.Discard.
+	if l.quiet && !keepQuiet(p) {
+		return len(p), nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.buf.Write(p)
 	l.partial = append(l.partial, p...)
 	for {
 		i := bytes.IndexByte(l.partial, '\n')
 		if i < 0 {
 			break
 		}
-		var line struct {
-			Msg    string `json:"msg"`
-			Addr   string `json:"addr"`
-			Scheme string `json:"scheme"`
-		}
-		if json.Unmarshal(l.partial[:i], &line) == nil && line.Msg == "listening" {
-			select {
-			case l.listening <- listening{line.Addr, line.Scheme}:
-			default:
+		line := l.partial[:i+1]
+		if bytes.Contains(line[:min(len(line), 120)], []byte(`"msg":"listening"`)) {
+			var m struct{ Addr, Scheme string }
+			if json.Unmarshal(line, &m) == nil {
+				select {
+				case l.listening <- listening{m.Addr, m.Scheme}:
+				default:
+				}
 			}
+		}
+		if !l.quiet || keepQuiet(line) {
+			l.buf.Write(line)
 		}
 		l.partial = l.partial[i+1:]
 	}
+	if len(l.partial) == 0 {
+		l.partial = l.partial[:0:0] // let a long run's buffer go
+	}
 	return len(p), nil
+}
+
+// keepQuiet reports whether a quiet Logs keeps line: anything but an
+// access line at level INFO. Level and message come first in a line, so
+// only its start is looked at.
+func keepQuiet(line []byte) bool {
+	head := line[:min(len(line), 120)]
+	return !bytes.Contains(head, []byte(`"level":"INFO","msg":"request"`))
 }
 
 // String returns all output so far.
@@ -138,6 +168,26 @@ func ParseLines(t testing.TB, out string) []map[string]any {
 		lines = append(lines, m)
 	}
 	return lines
+}
+
+// StartFails runs run with env and checks that it refuses to start with an
+// error naming setting, logged as exactly one error line naming it.
+func StartFails(t testing.TB, run RunFunc, name string, env map[string]string, setting string) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), []string{name}, func(k string) string { return env[k] }, &out)
+	if err == nil || !strings.Contains(err.Error(), setting) {
+		t.Fatalf("%s: Run error = %v, want one naming %s", name, err, setting)
+	}
+	var errorLines []map[string]any
+	for _, l := range ParseLines(t, out.String()) {
+		if l["level"] == "ERROR" {
+			errorLines = append(errorLines, l)
+		}
+	}
+	if len(errorLines) != 1 || errorLines[0]["setting"] != setting {
+		t.Fatalf("%s: error lines = %v, want one naming %s\n%s", name, errorLines, setting, out.String())
+	}
 }
 
 // AssertNoSecrets fails the test if any of secrets appears in out.

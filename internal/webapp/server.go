@@ -23,17 +23,17 @@ const maxBody = 4 << 10
 // when a caller sends no credentials.
 func NewServer(log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, log, f, owner)
+	addRoutes(mux, f, owner)
 	return httpx.Wrap(httpx.Routes(mux, writeErrorBody), log, writeErrorBody, maxBody)
 }
 
 // addRoutes is the webapp's whole API surface.
-func addRoutes(mux *http.ServeMux, log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner) {
-	mux.Handle("GET /current_time", handleFetch(log, owner, func(r *http.Request, o fetch.Owner) (answer, error) {
+func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner) {
+	mux.Handle("GET /current_time", handleFetch(owner, func(r *http.Request, o fetch.Owner) (answer, error) {
 		t, err := f.CurrentTime(r.Context(), o)
 		return answer{text: t, json: map[string]string{"current_time": t}}, err
 	}))
-	mux.Handle("GET /epoch_time", handleFetch(log, owner, func(r *http.Request, o fetch.Owner) (answer, error) {
+	mux.Handle("GET /epoch_time", handleFetch(owner, func(r *http.Request, o fetch.Owner) (answer, error) {
 		t, err := f.EpochTime(r.Context(), o)
 		return answer{text: strconv.FormatInt(t, 10), json: map[string]int64{"epoch_time": t}}, err
 	}))
@@ -46,16 +46,16 @@ type answer struct {
 	json any
 }
 
-func handleFetch(log *slog.Logger, defaultOwner fetch.Owner, get func(*http.Request, fetch.Owner) (answer, error)) http.Handler {
+func handleFetch(defaultOwner fetch.Owner, get func(*http.Request, fetch.Owner) (answer, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		owner, err := callerOwner(r, defaultOwner)
 		if err != nil {
-			writeError(w, r, log, err)
+			writeError(w, r, err)
 			return
 		}
 		a, err := get(r, owner)
 		if err != nil {
-			writeError(w, r, log, err)
+			writeError(w, r, err)
 			return
 		}
 		if wantsJSON(r) {
@@ -101,7 +101,7 @@ func writeText(w http.ResponseWriter, status int, line string) {
 }
 
 // writeError is the one place where errors become webapp responses.
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, message := http.StatusInternalServerError, "server_error", "internal error"
 	var ue *fetch.UpstreamError
 	if errors.As(err, &ue) {
@@ -118,11 +118,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	case errors.Is(err, fetch.ErrRefused), errors.Is(err, fetch.ErrBadAnswer):
 		status, code = http.StatusBadGateway, "bad_gateway"
 	}
-	level := slog.LevelInfo
-	if status >= 500 {
-		level = slog.LevelWarn
-	}
-	log.LogAttrs(r.Context(), level, "request failed", slog.Int("status", status), slog.String("error", code), slog.String("cause", err.Error()))
+	httpx.Annotate(w, slog.String("error", code), slog.String("cause", err.Error()))
 	writeErrorBody(w, r, status, code, message)
 }
 
