@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -253,4 +254,31 @@ func TestAuthserverDown(t *testing.T) {
 	if w.Code != 503 || time.Since(start) > time.Second {
 		t.Fatalf("status %d after %v: %s", w.Code, time.Since(start), w.Body)
 	}
+}
+
+// TestCallerHangsUp: a caller that goes away cancels the upstream call.
+func TestCallerHangsUp(t *testing.T) {
+	t.Parallel()
+	u := newUpstreams(t)
+	cancelled := make(chan struct{})
+	u.authAns = func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+		close(cancelled)
+	}
+	h, _ := u.handler(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequest(http.MethodGet, "/current_time", nil).WithContext(ctx)
+	done := make(chan struct{})
+	go func() {
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		close(done)
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case <-cancelled:
+	case <-time.After(timeout / 2):
+		t.Fatal("the upstream call went on after the caller left")
+	}
+	<-done
 }
