@@ -141,6 +141,8 @@ var ErrHelp = flag.ErrHelp
 type Flags struct {
 	// HealthCheck asks the binary to call its own /healthz and exit.
 	HealthCheck bool
+	// EnvFile names an optional settings file (see ReadEnvFile).
+	EnvFile string
 }
 
 // ParseArgs reads the command line (args[0] is the program name). -h and
@@ -151,8 +153,9 @@ func ParseArgs(args []string, w io.Writer, service, about string, vars []Var) (F
 	fs := flag.NewFlagSet(service, flag.ContinueOnError)
 	fs.SetOutput(w)
 	fs.BoolVar(&f.HealthCheck, "healthcheck", false, "call this service's own /healthz and exit 0 if it answers 200")
+	fs.StringVar(&f.EnvFile, "env-file", "", "optional `file` of NAME=value settings; the environment wins over it, and a missing file is skipped")
 	fs.Usage = func() {
-		fmt.Fprintf(w, "Usage: %s [-healthcheck]\n\n%s\n\nFlags:\n", service, about)
+		fmt.Fprintf(w, "Usage: %s [-env-file file] [-healthcheck]\n\n%s\n\nFlags:\n", service, about)
 		fs.PrintDefaults()
 		fmt.Fprintf(w, "\nSettings (environment variables):\n")
 		PrintVars(w, vars)

@@ -37,8 +37,22 @@ func (p Program) Run(ctx context.Context, args []string, getenv func(string) str
 	if err != nil {
 		return err
 	}
+	var fileValues map[string]string
+	fileFound, fileErr := false, error(nil)
+	if flags.EnvFile != "" {
+		fileValues, fileFound, fileErr = config.ReadEnvFile(flags.EnvFile, p.Vars)
+		getenv = config.WithFile(getenv, fileValues)
+	}
 	env := config.NewEnv(getenv, p.Vars)
 	log := logging.New(stdout, p.Name, env.Level("LOG_LEVEL"))
+	switch {
+	case fileErr != nil:
+		return config.Report(log, &config.Error{Setting: "-env-file", Err: fileErr})
+	case flags.EnvFile != "" && !fileFound:
+		log.Info("no settings file, using the environment alone", slog.String("env_file", flags.EnvFile))
+	case fileFound:
+		log.Info("settings file read", slog.String("env_file", flags.EnvFile), slog.Int("settings", len(fileValues)))
+	}
 	srv, build, err := p.Load(env)
 	if err == nil {
 		err = env.Err()

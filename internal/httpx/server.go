@@ -86,13 +86,18 @@ func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h h
 	}
 	scheme := "http"
 	if tlsCfg != nil {
-		ln = tls.NewListener(ln, tlsCfg)
 		scheme = "https"
 	}
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("scheme", scheme))
 
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() {
+		if tlsCfg != nil {
+			served <- srv.ServeTLS(ln, "", "") // certificates are in srv.TLSConfig
+			return
+		}
+		served <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-served:
 		return err
