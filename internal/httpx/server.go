@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -68,12 +71,16 @@ func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h h
 	if err != nil {
 		return &config.Error{Setting: cfg.Prefix + "_ADDR", Err: err}
 	}
-	var accepted atomic.Int64
+	var accepted, open atomic.Int64
 	srv := &http.Server{
 		Handler: h,
 		ConnState: func(_ net.Conn, state http.ConnState) {
-			if state == http.StateNew {
+			switch state {
+			case http.StateNew:
 				accepted.Add(1)
+				open.Add(1)
+			case http.StateClosed, http.StateHijacked:
+				open.Add(-1)
 			}
 		},
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -98,10 +105,24 @@ func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h h
 		}
 		served <- srv.Serve(ln)
 	}()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
+	stats := make(chan os.Signal, 1)
+	notifyStats(stats)
+	defer signal.Stop(stats)
+	for running := true; running; {
+		select {
+		case err := <-served:
+			return err
+		case <-stats:
+			var mem runtime.MemStats
+			runtime.ReadMemStats(&mem)
+			log.Info("stats",
+				slog.Int("goroutines", runtime.NumGoroutine()),
+				slog.Int64("connections_accepted", accepted.Load()),
+				slog.Int64("connections_open", open.Load()),
+				slog.Uint64("heap_bytes", mem.HeapAlloc))
+		case <-ctx.Done():
+			running = false
+		}
 	}
 	log.Info("shutting down", slog.String("grace", ShutdownGrace.String()))
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
