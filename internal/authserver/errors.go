@@ -17,6 +17,8 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		e = &oauth.Error{Kind: oauth.KindInvalid, Code: oauth.CodeInvalidRequest, Description: "the request body is over 64 KiB"}
+	case errors.Is(err, errBodyUnreadable):
+		e = &oauth.Error{Kind: oauth.KindInvalid, Code: oauth.CodeInvalidRequest, Description: "the request body could not be read", Err: err}
 	case errors.Is(err, errContentType):
 		e = &oauth.Error{Kind: oauth.KindInvalid, Code: oauth.CodeInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"}
 	case !errors.As(err, &e):

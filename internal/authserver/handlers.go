@@ -113,10 +113,11 @@ func handleMetadata(meta Metadata) http.Handler {
 	})
 }
 
-// errBodyTooLarge and errContentType are the transport's own request errors.
+// The transport's own request errors.
 var (
-	errBodyTooLarge = errors.New("request body over 64 KiB")
-	errContentType  = errors.New("content type is not application/x-www-form-urlencoded")
+	errBodyTooLarge   = errors.New("request body over 64 KiB")
+	errBodyUnreadable = errors.New("request body cut short")
+	errContentType    = errors.New("content type is not application/x-www-form-urlencoded")
 )
 
 // readRequest does what /token and /introspect share: refuse a rate-limited
@@ -136,7 +137,7 @@ func readRequest(r *http.Request, svc *oauth.Service, caller string) (oauth.Form
 		if errors.As(err, &tooLarge) {
 			return nil, oauth.Credentials{}, errBodyTooLarge
 		}
-		return nil, oauth.Credentials{}, err
+		return nil, oauth.Credentials{}, errBodyUnreadable
 	}
 	form, err := oauth.ParseForm(string(body))
 	if err != nil {

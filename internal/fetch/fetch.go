@@ -7,6 +7,7 @@ package fetch
 import (
 	"context"
 	"errors"
+	"unicode/utf8"
 
 	"oauthtime/internal/resource"
 	"oauthtime/internal/secret"
@@ -77,10 +78,29 @@ func (f *Fetcher) EpochTime(ctx context.Context, owner Owner) (int64, error) {
 // token gets a token for exactly scope. It is never cached or stored: the
 // caller uses it for one call and drops it.
 func (f *Fetcher) token(ctx context.Context, owner Owner, scope string) (secret.String, error) {
-	if owner.Username == "" || owner.Password.Empty() {
+	if !validCredential(owner.Username) || !validCredential(owner.Password.Reveal()) {
 		return secret.String{}, ErrOwnerRefused
 	}
 	return f.tokens.Token(ctx, owner, scope)
+}
+
+// maxCredential bounds a username or password: far more than any needs, and
+// little enough that the token request and the token stay small.
+const maxCredential = 1024
+
+// validCredential reports whether s can be a username or password: not
+// empty, not too long, UTF-8 without control characters. Anything else is
+// refused here rather than sent to the authserver.
+func validCredential(s string) bool {
+	if s == "" || len(s) > maxCredential || !utf8.ValidString(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // UpstreamError is a failure of one upstream service. It matches (errors.Is)

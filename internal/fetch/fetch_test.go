@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"oauthtime/internal/secret"
@@ -66,6 +67,11 @@ func TestFetchErrors(t *testing.T) {
 	}{
 		{"empty username", Owner{Password: secret.New("pw")}, nil, nil, ErrOwnerRefused, false},
 		{"empty password", Owner{Username: "bob"}, nil, nil, ErrOwnerRefused, false},
+		{"username too long", Owner{strings.Repeat("u", 1025), secret.New("pw")}, nil, nil, ErrOwnerRefused, false},
+		{"password too long", Owner{"bob", secret.New(strings.Repeat("p", 1025))}, nil, nil, ErrOwnerRefused, false},
+		{"username not UTF-8", Owner{"b\xffb", secret.New("pw")}, nil, nil, ErrOwnerRefused, false},
+		{"username with a control character", Owner{"b\x00b", secret.New("pw")}, nil, nil, ErrOwnerRefused, false},
+		{"longest username", Owner{strings.Repeat("é", 512), secret.New("pw")}, nil, nil, nil, true},
 		{"token refused", Owner{"bob", secret.New("pw")}, ErrRefused, nil, ErrRefused, false},
 		{"authserver down", Owner{"bob", secret.New("pw")}, ErrUnavailable, nil, ErrUnavailable, false},
 		{"resource timed out", Owner{"bob", secret.New("pw")}, nil, ErrTimeout, ErrTimeout, true},

@@ -80,6 +80,8 @@ func TestToken(t *testing.T) {
 		{"6749-16 username missing", func(r *TokenRequest) { r.Username = "" }, CodeInvalidRequest, KindInvalid, ""},
 		{"6749-16 password missing", func(r *TokenRequest) { r.Password = secret.String{} }, CodeInvalidRequest, KindInvalid, ""},
 		{"username not UTF-8", func(r *TokenRequest) { r.Username = "b\xffb" }, CodeInvalidRequest, KindInvalid, ""},
+		{"username with NUL", func(r *TokenRequest) { r.Username = "b\x00b" }, CodeInvalidRequest, KindInvalid, ""},
+		{"username with LF", func(r *TokenRequest) { r.Username = "bob\nINFO fake" }, CodeInvalidRequest, KindInvalid, ""},
 		{"username too long for a token", func(r *TokenRequest) { r.Username = strings.Repeat("u", 5000) }, CodeInvalidRequest, KindInvalid, ""},
 		{"unknown scope", func(r *TokenRequest) { r.Scope = "admin" }, CodeInvalidScope, KindInvalid, ""},
 		{"scope beyond the client's", func(r *TokenRequest) { r.Scope = "current_time admin" }, CodeInvalidScope, KindInvalid, ""},

@@ -70,6 +70,8 @@ func (s *Service) Token(_ context.Context, req TokenRequest) (TokenResponse, err
 		return TokenResponse{}, invalidRequest("username and password are required")
 	case !utf8.ValidString(req.Username):
 		return TokenResponse{}, invalidRequest("the username is not UTF-8")
+	case hasControl(req.Username):
+		return TokenResponse{}, invalidRequest("the username has control characters")
 	}
 	// There is no user store: the contract grants any non-empty username and
 	// password. This is where a real one would answer invalid_grant.
@@ -130,6 +132,17 @@ func (s *Service) Introspect(_ context.Context, req IntrospectRequest) (Introspe
 }
 
 var errUnknownClient = errors.New("unknown client")
+
+// hasControl reports whether s has an ASCII control character: no name
+// needs one, and they make logs and tokens hard to read.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
 
 // authenticate checks the client's credentials and counts failures against
 // the caller. Presenting nothing is not an attempt and is not counted.
