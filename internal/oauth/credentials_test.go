@@ -2,7 +2,9 @@ package oauth
 
 import (
 	"encoding/base64"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -232,6 +234,56 @@ func FuzzClientCredentials(f *testing.F) {
 			again, err := ClientCredentials(BasicAuthorization(c.ID, c.Secret.Reveal()), nil)
 			if err != nil || again.ID != c.ID || again.Secret.Reveal() != c.Secret.Reveal() {
 				t.Fatalf("round trip of %q/%q gave %q/%q, %v", c.ID, c.Secret.Reveal(), again.ID, again.Secret.Reveal(), err)
+			}
+		}
+	})
+}
+
+// FuzzParseForm: any body either parses to single, non-empty values that
+// url.ParseQuery agrees with, or is refused with invalid_request.
+func FuzzParseForm(f *testing.F) {
+	f.Add("grant_type=password&username=bob&password=x")
+	f.Add("a=1&a=2&b=&c=%zz;d")
+	f.Add("a=%00%FF+b")
+	f.Fuzz(func(t *testing.T, body string) {
+		form, err := ParseForm(body)
+		if err != nil {
+			if !isCode(err, CodeInvalidRequest) {
+				t.Fatalf("error %v is not invalid_request", err)
+			}
+			return
+		}
+		values, err := url.ParseQuery(body)
+		if err != nil {
+			t.Fatalf("ParseForm accepted what url.ParseQuery refuses: %v", err)
+		}
+		for k, v := range form {
+			if v == "" || !slices.Contains(values[k], v) {
+				t.Fatalf("%s=%q is not in the body", k, v)
+			}
+		}
+	})
+}
+
+// FuzzParseClients: a clients file never panics the parser, and whatever
+// NewRegistry accepts authenticates its own clients.
+func FuzzParseClients(f *testing.F) {
+	f.Add(`[{"client_id":"a","client_secret":"b","grant_types":["password"],"scope":"x y"}]`)
+	f.Add(`[{"client_id":"a","client_secret":"b","introspect":true}] `)
+	f.Add(`[{"client_id":"a","client_secret":"b","extra":1}]`)
+	f.Add(`[{"client_id":"\u0000","client_secret":"\ud800","scope":"a\"b"}]`)
+	f.Fuzz(func(t *testing.T, file string) {
+		cfgs, err := ParseClients(strings.NewReader(file))
+		if err != nil {
+			return
+		}
+		reg, err := NewRegistry(cfgs)
+		if err != nil {
+			return
+		}
+		for _, c := range cfgs {
+			if _, ok := reg.Authenticate(c.ClientID, c.ClientSecret); !ok {
+				t.Fatalf("registered client %q does not authenticate", c.ClientID)
 			}
 		}
 	})

@@ -1,0 +1,56 @@
+package webapp
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"oauthtime/internal/bearer"
+	"oauthtime/internal/fetch"
+)
+
+// isFetchError reports whether err is one of the errors the transport maps.
+func isFetchError(err error) bool {
+	for _, kind := range []error{fetch.ErrOwnerRefused, fetch.ErrRefused, fetch.ErrUnavailable, fetch.ErrTimeout, fetch.ErrBadAnswer} {
+		if errors.Is(err, kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzParseAnswers: whatever the upstreams answer, the webapp either gets
+// a usable value or one of its mapped errors, never a panic.
+func FuzzParseAnswers(f *testing.F) {
+	f.Add(200, `{"access_token":"abc.def.ghi","token_type":"Bearer"}`)
+	f.Add(400, `{"error":"invalid_grant"}`)
+	f.Add(200, `{"current_time":"2026-01-02T15:04:05Z","epoch_time":1767366245}`)
+	f.Add(200, `{"epoch_time":1e3}`)
+	f.Add(503, ``)
+	f.Add(200, `{"access_token":"a b","token_type":"bearer"}`)
+	f.Fuzz(func(t *testing.T, status int, body string) {
+		tok, err := parseToken(status, []byte(body))
+		if err == nil && !bearer.Valid(tok.Reveal()) {
+			t.Fatalf("accepted token %q", tok.Reveal())
+		}
+		if err != nil && !isFetchError(err) {
+			t.Fatalf("parseToken error %v is not mapped", err)
+		}
+		ct, err := parseCurrentTime(status, []byte(body))
+		if err == nil {
+			if _, perr := time.Parse(time.RFC3339, ct); perr != nil {
+				t.Fatalf("accepted current_time %q", ct)
+			}
+		} else if !isFetchError(err) {
+			t.Fatalf("parseCurrentTime error %v is not mapped", err)
+		}
+		et, err := parseEpochTime(status, []byte(body))
+		if err == nil && !strings.Contains(body, strconv.FormatInt(et, 10)) {
+			t.Fatalf("epoch %d is not what %q says", et, body)
+		} else if err != nil && !isFetchError(err) {
+			t.Fatalf("parseEpochTime error %v is not mapped", err)
+		}
+	})
+}
