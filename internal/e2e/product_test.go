@@ -221,10 +221,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a binary")
 	}
-	bin := filepath.Join(t.TempDir(), "webapp")
-	if out, err := exec.Command("go", "build", "-o", bin, "oauthtime/webapp").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := filepath.Join(binaries(t), "webapp")
 	hang := hangingServer(t)
 	cmd := exec.Command(bin)
 	cmd.Env = []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + hang, "WEBAPP_UPSTREAM_TIMEOUT=1500ms"}

@@ -16,6 +16,10 @@ import (
 	"oauthtime/internal/requestid"
 )
 
+// IdleConnTimeout is how long an upstream connection may sit unused in a
+// Client's pool.
+const IdleConnTimeout = 10 * time.Second
+
 // Client is an HTTP client for one upstream, made once at start: every
 // call is bounded by its timeout, connections are kept alive and reused,
 // and it counts the connections it opens.
@@ -40,9 +44,11 @@ func NewClient(timeout time.Duration, roots *x509.CertPool) *Client {
 		},
 		// The default of 2 idle connections per host makes a busy service
 		// open a new connection for most calls.
-		MaxIdleConns:          1024,
-		MaxIdleConnsPerHost:   256,
-		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:        1024,
+		MaxIdleConnsPerHost: 256,
+		// Busy connections stay open; ones left idle after a burst close
+		// soon, so that a quiet service holds few sockets and goroutines.
+		IdleConnTimeout:       IdleConnTimeout,
 		TLSHandshakeTimeout:   timeout,
 		ResponseHeaderTimeout: timeout,
 		ExpectContinueTimeout: time.Second,

@@ -34,7 +34,24 @@ type Service struct {
 // and must stop cleanly, when the test ends.
 func Start(t testing.TB, name string, run RunFunc, env map[string]string) *Service {
 	t.Helper()
-	return start(t, name, run, env, &Logs{listening: make(chan listening, 1)})
+	return start(t, name, run, env, NewLogs(false))
+}
+
+// NewLogs returns an empty Logs. A quiet one keeps every line but the
+// access lines at level INFO (see StartQuiet).
+func NewLogs(quiet bool) *Logs {
+	return &Logs{listening: make(chan listening, 1), quiet: quiet}
+}
+
+// WaitListening waits up to d for the "listening" line and returns the
+// address and scheme in it.
+func (l *Logs) WaitListening(d time.Duration) (addr, scheme string, ok bool) {
+	select {
+	case m := <-l.listening:
+		return m.Addr, m.Scheme, true
+	case <-time.After(d):
+		return "", "", false
+	}
 }
 
 // StartQuiet is Start for benchmarks and soak runs: the service logs through
@@ -42,7 +59,7 @@ func Start(t testing.TB, name string, run RunFunc, env map[string]string) *Servi
 // kept, so memory stays flat however many requests it serves.
 func StartQuiet(t testing.TB, name string, run RunFunc, env map[string]string) *Service {
 	t.Helper()
-	return start(t, name, run, env, &Logs{listening: make(chan listening, 1), quiet: true})
+	return start(t, name, run, env, NewLogs(true))
 }
 
 func start(t testing.TB, name string, run RunFunc, env map[string]string, logs *Logs) *Service {
@@ -96,13 +113,14 @@ type Logs struct {
 
 // Write appends p and watches for the "listening" line.
 func (l *Logs) Write(p []byte) (int, error) {
-	// slog writes one whole line per call, so a quiet Logs can drop an
-	// access line without taking the lock: as cheap as io.Discard.
-	if l.quiet && !keepQuiet(p) {
-		return len(p), nil
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// slog writes one whole line per call: a quiet Logs drops an access
+	// line at once. Output copied from a process comes in other pieces and
+	// takes the long way.
+	if l.quiet && len(l.partial) == 0 && bytes.IndexByte(p, '\n') == len(p)-1 && !keepQuiet(p) {
+		return len(p), nil
+	}
 	l.partial = append(l.partial, p...)
 	for {
 		i := bytes.IndexByte(l.partial, '\n')
