@@ -119,9 +119,12 @@ func TestIssueVerifyRoundTrip(t *testing.T) {
 			t.Errorf("token metadata = %+v", tok)
 		}
 		// encoding/json must read the claims the same way.
-		_, payload, err := key.Verify(tok.Raw.Reveal())
+		hdr, payload, err := key.Verify(tok.Raw.Reveal())
 		if err != nil {
 			t.Fatal(err)
+		}
+		if string(hdr) != `{"alg":"HS256","typ":"at+jwt"}` { // 9068-04
+			t.Errorf("header = %s", hdr)
 		}
 		var std map[string]any
 		if err := json.Unmarshal(payload, &std); err != nil || std["sub"] != sub || std["jti"] != tok.ID {

@@ -113,6 +113,7 @@ func TestResourceServer(t *testing.T) {
 		{"6750-02 scheme case-insensitive", "/epoch_time", "bearer epoch-only", "", 200, "", `{"epoch_time":1767366245}`},
 		{"6750-07 no Authorization header", "/current_time", "", "", 401, realm, `{"error":"unauthorized","error_description":"a Bearer token is required"}`},
 		{"6750-07 another scheme", "/current_time", "Basic Ym9iOnB3", "", 401, realm, ""},
+		{"6750-03 token in the query is not read", "/current_time?access_token=good", "", "", 401, realm, `{"error":"unauthorized","error_description":"a Bearer token is required"}`},
 		{"6750-08 empty token", "/current_time", "Bearer ", "", 400, realm + `, error="invalid_request", error_description="the Authorization header must be Bearer and one b64token"`, ""},
 		{"6750-08 extra parts", "/current_time", "Bearer good extra", "", 400, realm + `, error="invalid_request", error_description="the Authorization header must be Bearer and one b64token"`, ""},
 		{"6750-02 outside b64token", "/current_time", "Bearer go\"od", "", 400, realm + `, error="invalid_request", error_description="the Authorization header must be Bearer and one b64token"`, ""},
