@@ -29,7 +29,7 @@ type testServer struct {
 }
 
 // newTestServer wires the real authserver with a manual clock.
-func newTestServer(t *testing.T, maxFailures int) testServer {
+func newTestServer(t testing.TB, maxFailures int) testServer {
 	t.Helper()
 	var logs bytes.Buffer
 	clk := clock.NewManual(testNow)
@@ -50,7 +50,7 @@ type request struct {
 	header                          map[string]string
 }
 
-func (s testServer) do(t *testing.T, r request) *httptest.ResponseRecorder {
+func (s testServer) do(t testing.TB, r request) *httptest.ResponseRecorder {
 	t.Helper()
 	if r.method == "" {
 		r.method = http.MethodPost
@@ -83,7 +83,7 @@ type want struct {
 	header map[string]string // headers that must have these values
 }
 
-func check(t *testing.T, w *httptest.ResponseRecorder, wt want) map[string]any {
+func check(t testing.TB, w *httptest.ResponseRecorder, wt want) map[string]any {
 	t.Helper()
 	if w.Code != wt.status {
 		t.Fatalf("status = %d, want %d; body %s", w.Code, wt.status, w.Body)
@@ -117,7 +117,7 @@ func check(t *testing.T, w *httptest.ResponseRecorder, wt want) map[string]any {
 }
 
 // checkErrorText is 6749-28: only %x20-21 / %x23-5B / %x5D-7E.
-func checkErrorText(t *testing.T, s string) {
+func checkErrorText(t testing.TB, s string) {
 	t.Helper()
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
@@ -237,7 +237,7 @@ func TestBruteForceLimitOff(t *testing.T) {
 	}
 }
 
-func (s testServer) token(t *testing.T, scope string) string {
+func (s testServer) token(t testing.TB, scope string) string {
 	t.Helper()
 	body := check(t, s.do(t, request{path: "/token", basic: "1234:qwerty", body: pwGrant + "&scope=" + scope}), want{200, "", hdrNoStore})
 	return body["access_token"].(string)

@@ -39,6 +39,7 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(ctx)
 	r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
 	rec := &recorder{ResponseWriter: w}
+	rec.attrs = rec.inline[:0]
 
 	defer func() {
 		if p := recover(); p != nil {
@@ -56,16 +57,23 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if status >= 500 {
 			level = slog.LevelWarn
 		}
-		// The path only: a query string can carry credentials.
-		var buf [12]slog.Attr
-		attrs := append(buf[:0],
+		h := m.log.Handler()
+		if !h.Enabled(ctx, level) {
+			return
+		}
+		// A Record made here, not by the Logger: the Logger would capture
+		// the caller's program counter, which this line never shows.
+		rr := slog.NewRecord(time.Now(), level, "request", 0)
+		rr.AddAttrs(
 			slog.String("method", r.Method),
+			// The path only: a query string can carry credentials.
 			slog.String("path", r.URL.Path),
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("remote", host),
 		)
-		m.log.LogAttrs(ctx, level, "request", append(attrs, rec.attrs...)...)
+		rr.AddAttrs(rec.attrs...)
+		h.Handle(ctx, rr)
 	}()
 	m.next.ServeHTTP(rec, r)
 }
@@ -90,8 +98,9 @@ func Annotate(w http.ResponseWriter, attrs ...slog.Attr) {
 // recorder remembers the status a handler wrote and what it annotated.
 type recorder struct {
 	http.ResponseWriter
-	code  int
-	attrs []slog.Attr
+	code   int
+	attrs  []slog.Attr
+	inline [4]slog.Attr // room for the usual annotations
 }
 
 func (r *recorder) WriteHeader(code int) {

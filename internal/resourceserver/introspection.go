@@ -42,7 +42,6 @@ func (in *introspector) Introspect(ctx context.Context, token secret.String) (re
 		return resource.TokenInfo{}, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", in.authorization)
 	resp, err := in.client.Do(req)
 	if err != nil {

@@ -59,7 +59,6 @@ func (c *tokenClient) Token(ctx context.Context, owner fetch.Owner, scope string
 		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrUnavailable, Cause: err}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", c.authorization)
 	status, raw, err := call(c.client, req, authserver)
 	if err != nil {
@@ -127,7 +126,6 @@ func (c *resourceClient) get(ctx context.Context, path string, token secret.Stri
 	if err != nil {
 		return 0, nil, &fetch.UpstreamError{Service: resourceserver, Kind: fetch.ErrUnavailable, Cause: err}
 	}
-	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token.Reveal())
 	return call(c.client, req, resourceserver)
 }
