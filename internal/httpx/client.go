@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"oauthtime/internal/config"
 	"oauthtime/internal/requestid"
 )
 
@@ -97,9 +98,18 @@ func IsTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
-// LoadRoots returns the system's CAs plus those in the PEM file at path.
-// An empty path gives nil: the system's CAs alone.
-func LoadRoots(path string) (*x509.CertPool, error) {
+// Roots reads the setting name of env, a PEM file of extra CAs, and returns
+// the system's CAs plus those (nil, the system's alone, if it is empty). A
+// file that cannot be read is recorded as that setting's error.
+func Roots(env *config.Env, name string) *x509.CertPool {
+	pool, err := loadRoots(env.String(name))
+	if err != nil {
+		env.Fail(name, err)
+	}
+	return pool
+}
+
+func loadRoots(path string) (*x509.CertPool, error) {
 	if path == "" {
 		return nil, nil
 	}

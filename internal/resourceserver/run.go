@@ -21,15 +21,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Vars:  Vars(),
 		Load: func(env *config.Env) (httpx.ServerConfig, httpx.Builder, error) {
 			s := loadSettings(env)
-			roots, err := httpx.LoadRoots(s.caFile)
-			if err != nil {
-				env.Fail("RESOURCE_CA_FILE", err)
-			}
 			return s.server, func(log *slog.Logger) (http.Handler, func(), error) {
 				if s.secret.Reveal() == defaultSecret {
 					log.Warn("RESOURCE_CLIENT_SECRET is the default: set it for production")
 				}
-				client := httpx.NewClient(s.timeout, roots)
+				client := httpx.NewClient(s.timeout, s.roots)
 				guard := resource.NewGuard(newIntrospector(client, s.authURL, s.clientID, s.secret), s.audience)
 				stop := func() {
 					log.Info("upstream connections", slog.Int64("opened", client.Dials()))

@@ -1,6 +1,7 @@
 package resourceserver
 
 import (
+	"crypto/x509"
 	"time"
 
 	"oauthtime/internal/config"
@@ -35,7 +36,7 @@ type settings struct {
 	secret   secret.String
 	audience string
 	timeout  time.Duration
-	caFile   string
+	roots    *x509.CertPool
 }
 
 func loadSettings(env *config.Env) settings {
@@ -53,6 +54,6 @@ func loadSettings(env *config.Env) settings {
 		secret:   secret.New(env.String("RESOURCE_CLIENT_SECRET")),
 		audience: env.String("RESOURCE_AUDIENCE"),
 		timeout:  timeout,
-		caFile:   env.String("RESOURCE_CA_FILE"),
+		roots:    httpx.Roots(env, "RESOURCE_CA_FILE"),
 	}
 }

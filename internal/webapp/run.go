@@ -20,10 +20,6 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Vars:  Vars(),
 		Load: func(env *config.Env) (httpx.ServerConfig, httpx.Builder, error) {
 			s := loadSettings(env)
-			roots, err := httpx.LoadRoots(s.caFile)
-			if err != nil {
-				env.Fail("WEBAPP_CA_FILE", err)
-			}
 			return s.server, func(log *slog.Logger) (http.Handler, func(), error) {
 				if s.secret.Reveal() == defaultClientSecret {
 					log.Warn("WEBAPP_CLIENT_SECRET is the default: set it for production")
@@ -32,8 +28,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 					log.Warn("WEBAPP_PASSWORD is the default: set it for production")
 				}
 				// One client per upstream, made once.
-				authClient := httpx.NewClient(s.timeout, roots)
-				resourceClient := httpx.NewClient(s.timeout, roots)
+				authClient := httpx.NewClient(s.timeout, s.roots)
+				resourceClient := httpx.NewClient(s.timeout, s.roots)
 				f := fetch.New(
 					newTokenClient(authClient, s.authURL, s.clientID, s.secret),
 					newResourceClient(resourceClient, s.resourceURL),

@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"crypto/x509"
 	"time"
 
 	"oauthtime/internal/config"
@@ -42,7 +43,7 @@ type settings struct {
 	secret      secret.String
 	owner       fetch.Owner
 	timeout     time.Duration
-	caFile      string
+	roots       *x509.CertPool
 }
 
 func loadSettings(env *config.Env) settings {
@@ -62,6 +63,6 @@ func loadSettings(env *config.Env) settings {
 		secret:      secret.New(env.String("WEBAPP_CLIENT_SECRET")),
 		owner:       fetch.Owner{Username: env.String("WEBAPP_USERNAME"), Password: secret.New(env.String("WEBAPP_PASSWORD"))},
 		timeout:     timeout,
-		caFile:      env.String("WEBAPP_CA_FILE"),
+		roots:       httpx.Roots(env, "WEBAPP_CA_FILE"),
 	}
 }
