@@ -15,12 +15,15 @@ services=(authserver resourceserver webapp)
 go build -o bin/ ./authserver ./resourceserver ./webapp
 
 pids=()
+# stop sends SIGTERM to every service and fails if one does not exit 0.
 stop() {
 	trap - INT TERM
+	local pid rc=0
 	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || rc=1; done
+	return $rc
 }
-trap 'stop; exit 0' INT TERM
+trap 'if stop; then exit 0; else echo "run.sh: a service did not stop cleanly" >&2; exit 1; fi' INT TERM
 
 for svc in "${services[@]}"; do
 	"bin/$svc" -env-file "configs/$svc.env" &
@@ -40,7 +43,7 @@ for i in "${!services[@]}"; do
 	done
 	if ! $healthy; then
 		echo "run.sh: $svc did not become healthy; stopping" >&2
-		stop
+		stop || true
 		exit 1
 	fi
 done
@@ -52,5 +55,5 @@ wait -n "${pids[@]}"
 status=$?
 set -e
 echo "run.sh: a service stopped (exit $status); stopping the others" >&2
-stop
+stop || true
 exit 1
