@@ -4,9 +4,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"mime"
 	"net"
 	"net/http"
+	"strings"
 
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/oauth"
@@ -127,8 +127,7 @@ func readRequest(r *http.Request, svc *oauth.Service, caller string) (oauth.Form
 	if err := svc.Admit(caller); err != nil {
 		return nil, oauth.Credentials{}, err
 	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/x-www-form-urlencoded" {
+	if !isForm(r.Header.Get("Content-Type")) {
 		return nil, oauth.Credentials{}, errContentType
 	}
 	body, err := io.ReadAll(r.Body)
@@ -149,6 +148,13 @@ func readRequest(r *http.Request, svc *oauth.Service, caller string) (oauth.Form
 	}
 	creds, err := oauth.ClientCredentials(r.Header.Get("Authorization"), form)
 	return form, creds, err
+}
+
+// isForm reports whether a Content-Type is application/x-www-form-urlencoded,
+// with any parameters (a charset, say).
+func isForm(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
 }
 
 // callerIP is the key of the brute-force limit: the peer's address. Headers

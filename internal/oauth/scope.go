@@ -38,6 +38,9 @@ func contains(list []string, s string) bool {
 // was requested. The result lists scopes in the client's registered order,
 // so equal grants read the same.
 func (c *Client) grantScope(requested string) (string, error) {
+	if contains(c.Scope, requested) { // one scope, the common case
+		return requested, nil
+	}
 	tokens, ok := parseScope(requested)
 	if !ok {
 		return "", invalidScope("the scope is malformed")

@@ -46,7 +46,7 @@ type epochTime struct {
 func handleResource(guard *resource.Guard, scope string, read func() any) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, err := bearer.Parse(r.Header.Values("Authorization"))
-		if err == nil && r.URL.Query().Has("access_token") {
+		if err == nil && r.URL.RawQuery != "" && r.URL.Query().Has("access_token") {
 			err = bearer.ErrMalformed // two methods at once (RFC 6750 §2)
 		}
 		if err != nil {
