@@ -112,11 +112,15 @@ func startBare(b *testing.B, h http.Handler) *bareServer {
 		b.Fatal(err)
 	}
 	s := &bareServer{url: "http://" + ln.Addr().String()}
-	s.srv = &http.Server{Handler: h, ConnState: func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			s.accepted.Add(1)
-		}
-	}}
+	// The limits every server of the contract has: they are part of serving
+	// HTTP safely, not of what a handler does.
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 15 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 64 << 10,
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.accepted.Add(1)
+			}
+		}}
 	go s.srv.Serve(ln)
 	return s
 }
