@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"oauthtime/internal/clock"
+	"oauthtime/internal/jwt"
 	"oauthtime/internal/logging"
 	"oauthtime/internal/oauth"
 	"oauthtime/internal/servicetest"
@@ -33,13 +34,18 @@ func newTestServer(t testing.TB, maxFailures int) testServer {
 	t.Helper()
 	var logs bytes.Buffer
 	clk := clock.NewManual(testNow)
-	h, err := build(logging.New(&logs, "authserver", slog.LevelDebug), settings{
-		issuer: "http://localhost:5001", audience: "resourceserver", key: []byte(testKey),
-		ttl: 5 * time.Second, clients: oauth.DefaultClients(), maxFailures: maxFailures,
-	}, clk)
+	key, err := jwt.NewKey([]byte(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
+	clients, err := oauth.NewRegistry(oauth.DefaultClients())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := build(logging.New(&logs, "authserver", slog.LevelDebug), settings{
+		issuer: "http://localhost:5001", audience: "resourceserver", key: key,
+		ttl: 5 * time.Second, clients: clients, maxFailures: maxFailures,
+	}, clk)
 	return testServer{h: h, clock: clk, logs: &logs}
 }
 

@@ -25,39 +25,30 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Load: func(env *config.Env) (httpx.ServerConfig, httpx.Builder, error) {
 			s, err := loadSettings(env)
 			return s.server, func(log *slog.Logger) (http.Handler, func(), error) {
-				h, err := build(log, s, clock.System{})
-				return h, nil, err
+				return build(log, s, clock.System{}), nil, nil
 			}, err
 		},
 	}.Run(ctx, args, getenv, stdout)
 }
 
 // build wires the service from its settings and warns about defaults.
-func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, error) {
-	key, err := jwt.NewKey(s.key)
-	if err != nil {
-		return nil, &config.Error{Setting: "AUTH_SIGNING_KEY", Err: err}
-	}
-	reg, err := oauth.NewRegistry(s.clients)
-	if err != nil {
-		return nil, &config.Error{Setting: "AUTH_CLIENTS_FILE", Err: err}
-	}
+func build(log *slog.Logger, s settings, clk clock.Clock) http.Handler {
 	if s.randomKey {
 		log.Warn("AUTH_SIGNING_KEY is empty: signing with a random key; tokens die with this process and no other replica accepts them")
 	}
 	var defaults []string
 	for _, c := range oauth.DefaultClients() {
-		if reg.Uses(c.ClientID, c.ClientSecret) {
+		if s.clients.Uses(c.ClientID, c.ClientSecret) {
 			defaults = append(defaults, c.ClientID)
 		}
 	}
 	if len(defaults) > 0 {
 		log.Warn("default client secrets in use: set AUTH_CLIENTS_FILE for production", slog.Any("client_ids", defaults))
 	}
-	svc := oauth.NewService(reg,
-		jwt.NewIssuer(key, s.issuer, s.audience, s.ttl, clk),
-		jwt.NewVerifier(key, s.issuer, clk),
+	svc := oauth.NewService(s.clients,
+		jwt.NewIssuer(s.key, s.issuer, s.audience, s.ttl, clk),
+		jwt.NewVerifier(s.key, s.issuer, clk),
 		oauth.NewLimiter(s.maxFailures, time.Minute, clk),
 	)
-	return NewServer(log, svc, NewMetadata(s.issuer, reg.Scopes())), nil
+	return NewServer(log, svc, NewMetadata(s.issuer, s.clients.Scopes()))
 }

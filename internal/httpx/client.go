@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -66,6 +67,19 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		req.Header.Set(requestid.Header, id)
 	}
 	return c.http.Do(req)
+}
+
+// NewFormRequest returns a POST of the form-encoded body to url, carrying
+// the client's credentials as the Authorization header value, the shape of
+// every call to the authserver.
+func NewFormRequest(ctx context.Context, url, authorization, body string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", authorization)
+	return req, nil
 }
 
 // Dials returns how many connections the client has opened.

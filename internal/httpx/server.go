@@ -40,6 +40,30 @@ type ServerConfig struct {
 	WriteTimeout time.Duration
 }
 
+// ServerVars declares the settings every service has: its listen address
+// (PREFIX_ADDR, defaulting to addr), its TLS certificate and key, and
+// LOG_LEVEL.
+func ServerVars(prefix, addr string) []config.Var {
+	return []config.Var{
+		{Name: prefix + "_ADDR", Default: addr, Usage: "listen address"},
+		{Name: prefix + "_TLS_CERT_FILE", Usage: "PEM certificate; with " + prefix + "_TLS_KEY_FILE, serve HTTPS only"},
+		{Name: prefix + "_TLS_KEY_FILE", Usage: "PEM private key for " + prefix + "_TLS_CERT_FILE"},
+		{Name: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
+	}
+}
+
+// LoadServer reads the settings ServerVars declares for prefix.
+// writeTimeout bounds a whole response (see ServerConfig).
+func LoadServer(env *config.Env, prefix string, writeTimeout time.Duration) ServerConfig {
+	return ServerConfig{
+		Prefix:       prefix,
+		Addr:         env.String(prefix + "_ADDR"),
+		CertFile:     env.String(prefix + "_TLS_CERT_FILE"),
+		KeyFile:      env.String(prefix + "_TLS_KEY_FILE"),
+		WriteTimeout: writeTimeout,
+	}
+}
+
 // TLS loads the certificate, if any. It returns nil for plain HTTP.
 func (c ServerConfig) TLS() (*tls.Config, error) {
 	switch {

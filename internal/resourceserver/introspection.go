@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/oauth"
@@ -36,13 +35,10 @@ func newIntrospector(client *httpx.Client, authURL, clientID string, sec secret.
 
 // Introspect implements resource.Introspector.
 func (in *introspector) Introspect(ctx context.Context, token secret.String) (resource.TokenInfo, error) {
-	body := "token=" + url.QueryEscape(token.Reveal())
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, in.endpoint, strings.NewReader(body))
+	req, err := httpx.NewFormRequest(ctx, in.endpoint, in.authorization, "token="+url.QueryEscape(token.Reveal()))
 	if err != nil {
 		return resource.TokenInfo{}, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", in.authorization)
 	resp, err := in.client.Do(req)
 	if err != nil {
 		return resource.TokenInfo{}, err

@@ -14,8 +14,7 @@ const about = "The webapp: GET /current_time and GET /epoch_time get a fresh acc
 
 // Vars are the webapp's settings, as the contract lists them.
 func Vars() []config.Var {
-	return []config.Var{
-		{Name: "WEBAPP_ADDR", Default: ":5003", Usage: "listen address"},
+	return append(httpx.ServerVars("WEBAPP", ":5003"), []config.Var{
 		{Name: "WEBAPP_AUTH_URL", Default: "http://localhost:5001", Usage: "authserver base URL"},
 		{Name: "WEBAPP_RESOURCE_URL", Default: "http://localhost:5002", Usage: "resourceserver base URL"},
 		{Name: "WEBAPP_CLIENT_ID", Default: "1234", Usage: "the webapp's client ID"},
@@ -23,11 +22,8 @@ func Vars() []config.Var {
 		{Name: "WEBAPP_USERNAME", Default: "bob", Usage: "resource owner used when the caller sends no credentials"},
 		{Name: "WEBAPP_PASSWORD", Default: defaultPassword, Usage: "that resource owner's password"},
 		{Name: "WEBAPP_UPSTREAM_TIMEOUT", Default: "5s", Usage: "bound on each upstream call"},
-		{Name: "WEBAPP_TLS_CERT_FILE", Default: "", Usage: "PEM certificate; with WEBAPP_TLS_KEY_FILE, serve HTTPS only"},
-		{Name: "WEBAPP_TLS_KEY_FILE", Default: "", Usage: "PEM private key for WEBAPP_TLS_CERT_FILE"},
 		{Name: "WEBAPP_CA_FILE", Default: "", Usage: "extra PEM roots trusted for https:// upstream URLs"},
-		{Name: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
-	}
+	}...)
 }
 
 const (
@@ -49,14 +45,8 @@ type settings struct {
 func loadSettings(env *config.Env) settings {
 	timeout := env.Duration("WEBAPP_UPSTREAM_TIMEOUT", 10*time.Millisecond, time.Minute)
 	return settings{
-		server: httpx.ServerConfig{
-			Prefix:   "WEBAPP",
-			Addr:     env.String("WEBAPP_ADDR"),
-			CertFile: env.String("WEBAPP_TLS_CERT_FILE"),
-			KeyFile:  env.String("WEBAPP_TLS_KEY_FILE"),
-			// Two upstream calls, each bounded by timeout, and the answer.
-			WriteTimeout: 2*timeout + 5*time.Second,
-		},
+		// Two upstream calls, each bounded by timeout, and the answer.
+		server:      httpx.LoadServer(env, "WEBAPP", 2*timeout+5*time.Second),
 		authURL:     env.URL("WEBAPP_AUTH_URL"),
 		resourceURL: env.URL("WEBAPP_RESOURCE_URL"),
 		clientID:    env.String("WEBAPP_CLIENT_ID"),

@@ -54,12 +54,10 @@ func (c *tokenClient) Token(ctx context.Context, owner fetch.Owner, scope string
 		"password":   {owner.Password.Reveal()},
 		"scope":      {scope},
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, strings.NewReader(form.Encode()))
+	req, err := httpx.NewFormRequest(ctx, c.endpoint, c.authorization, form.Encode())
 	if err != nil {
 		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrUnavailable, Cause: err}
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", c.authorization)
 	status, raw, err := call(c.client, req, authserver)
 	if err != nil {
 		return secret.String{}, err
