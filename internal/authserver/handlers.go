@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 
@@ -21,9 +20,9 @@ type tokenResponse struct {
 	Scope       string `json:"scope"`
 }
 
-func handleToken(svc *oauth.Service) http.Handler {
+func handleToken(svc *oauth.Service, callers callers) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller := callerIP(r)
+		caller := callers.key(r)
 		form, creds, err := readRequest(r, svc, caller)
 		if err != nil {
 			writeError(w, r, err)
@@ -69,9 +68,9 @@ type introspection struct {
 	Jti       string `json:"jti,omitempty"`
 }
 
-func handleIntrospect(svc *oauth.Service) http.Handler {
+func handleIntrospect(svc *oauth.Service, callers callers) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller := callerIP(r)
+		caller := callers.key(r)
 		form, creds, err := readRequest(r, svc, caller)
 		if err != nil {
 			writeError(w, r, err)
@@ -155,17 +154,6 @@ func readRequest(r *http.Request, svc *oauth.Service, caller string) (oauth.Form
 func isForm(contentType string) bool {
 	mt, _, _ := strings.Cut(contentType, ";")
 	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
-}
-
-// callerIP is the key of the brute-force limit: the peer's address. Headers
-// such as X-Forwarded-For are not trusted; a proxy in front would need to
-// be configured for them.
-func callerIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // noStore marks a response that carries a token or facts about one

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ type testServer struct {
 	h     http.Handler
 	clock *clock.Manual
 	logs  *bytes.Buffer
+	base  settings
 }
 
 // newTestServer wires the real authserver with a manual clock.
@@ -42,11 +44,24 @@ func newTestServer(t testing.TB, maxFailures int) testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := build(logging.New(&logs, "authserver", slog.LevelDebug), settings{
+	st := settings{
 		issuer: "http://localhost:5001", audience: "resourceserver", key: key,
 		ttl: 5 * time.Second, clients: clients, maxFailures: maxFailures,
-	}, clk)
-	return testServer{h: h, clock: clk, logs: &logs}
+	}
+	h := build(logging.New(&logs, "authserver", slog.LevelDebug), st, clk)
+	return testServer{h: h, clock: clk, logs: &logs, base: st}
+}
+
+// settings returns the server's settings with trusted proxies.
+func (s testServer) settings(t testing.TB, trustedProxies string) settings {
+	t.Helper()
+	p, err := parseTrustedProxies(trustedProxies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := s.base
+	st.trustedProxies = p
+	return st
 }
 
 // request describes one call.
@@ -232,6 +247,22 @@ func TestBruteForce429(t *testing.T) {
 	check(t, s.do(t, request{path: "/introspect", basic: "resourceserver:resourceserver-secret", body: "token=x"}), limited)
 	check(t, s.do(t, request{path: "/token", body: "not even a form", contentType: "text/plain"}), limited)
 	s.clock.Advance(40 * time.Second)
+	check(t, s.do(t, request{path: "/token", basic: "1234:qwerty", body: pwGrant}), want{200, "", hdrNoStore})
+}
+
+// TestBruteForceBehindProxy: behind a trusted proxy, the limit counts the
+// callers the proxy names, so ten bad guesses by one of them do not lock
+// out the others (or the system's own clients) that share the proxy.
+func TestBruteForceBehindProxy(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, 3)
+	s.h = build(logging.New(s.logs, "authserver", slog.LevelDebug), s.settings(t, "192.0.2.0/24"), s.clock)
+	via := func(caller string) map[string]string { return map[string]string{"X-Forwarded-For": caller} }
+	for i := 0; i < 3; i++ {
+		check(t, s.do(t, request{path: "/token", basic: "1234:guess", body: pwGrant, header: via("203.0.113.66")}), want{401, "invalid_client", basicAuth})
+	}
+	check(t, s.do(t, request{path: "/token", basic: "1234:qwerty", body: pwGrant, header: via("203.0.113.66")}), want{429, "temporarily_unavailable", nil})
+	check(t, s.do(t, request{path: "/token", basic: "1234:qwerty", body: pwGrant, header: via("203.0.113.7")}), want{200, "", hdrNoStore})
 	check(t, s.do(t, request{path: "/token", basic: "1234:qwerty", body: pwGrant}), want{200, "", hdrNoStore})
 }
 
@@ -430,4 +461,53 @@ func TestRequestIDEcho(t *testing.T) {
 // form-urlencode id and secret, join with ':', base64.
 func basicRFC6749(id, sec string) string {
 	return base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(sec)))
+}
+
+// stagedBody is a request body that reports when the handler starts to
+// read it, then holds the read until released: the requests it carries have
+// all passed whatever the handler checks before reading the body.
+type stagedBody struct {
+	body     *strings.Reader
+	reached  *sync.WaitGroup
+	release  <-chan struct{}
+	reachedO sync.Once
+}
+
+func (b *stagedBody) Read(p []byte) (int, error) {
+	b.reachedO.Do(func() { b.reached.Done(); <-b.release })
+	return b.body.Read(p)
+}
+
+// TestRFC6749_2_3_1_LimitHoldsWhenStaged covers 6749-07 as an attacker
+// stages it: many requests with guessed secrets are held after the headers,
+// then all bodies are sent at once. Only AUTH_MAX_AUTH_FAILURES of them get
+// a secret comparison (401); the rest are refused (429).
+func TestRFC6749_2_3_1_LimitHoldsWhenStaged(t *testing.T) {
+	t.Parallel()
+	const max, staged = 10, 300
+	s := newTestServer(t, max)
+	var reached sync.WaitGroup
+	release := make(chan struct{})
+	codes := make(chan int, staged)
+	reached.Add(staged)
+	for i := 0; i < staged; i++ {
+		go func() {
+			body := &stagedBody{body: strings.NewReader(pwGrant), reached: &reached, release: release}
+			req := httptest.NewRequest(http.MethodPost, "/token", body)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Authorization", oauth.BasicAuthorization("1234", "guess"))
+			w := httptest.NewRecorder()
+			s.h.ServeHTTP(w, req)
+			codes <- w.Code
+		}()
+	}
+	reached.Wait() // every request is past the gate, waiting to send its body
+	close(release)
+	count := map[int]int{}
+	for i := 0; i < staged; i++ {
+		count[<-codes]++
+	}
+	if count[401] != max || count[429] != staged-max {
+		t.Fatalf("answers %v, want %d of 401 and %d of 429", count, max, staged-max)
+	}
 }

@@ -8,9 +8,9 @@ import (
 )
 
 // addRoutes is the authserver's whole API surface.
-func addRoutes(mux *http.ServeMux, svc *oauth.Service, meta Metadata) {
-	mux.Handle("POST /token", handleToken(svc))
-	mux.Handle("POST /introspect", handleIntrospect(svc))
+func addRoutes(mux *http.ServeMux, svc *oauth.Service, meta Metadata, callers callers) {
+	mux.Handle("POST /token", handleToken(svc, callers))
+	mux.Handle("POST /introspect", handleIntrospect(svc, callers))
 	mux.Handle("GET /.well-known/oauth-authorization-server", handleMetadata(meta))
 	mux.Handle("GET /healthz", httpx.HandleHealthz())
 }

@@ -50,5 +50,5 @@ func build(log *slog.Logger, s settings, clk clock.Clock) http.Handler {
 		jwt.NewVerifier(s.key, s.issuer, clk),
 		oauth.NewLimiter(s.maxFailures, time.Minute, clk),
 	)
-	return NewServer(log, svc, NewMetadata(s.issuer, s.clients.Scopes()))
+	return NewServer(log, svc, NewMetadata(s.issuer, s.clients.Scopes()), s.trustedProxies)
 }

@@ -40,6 +40,7 @@ func TestRunInvalidSettings(t *testing.T) {
 		{"AUTH_ADDR", map[string]string{"AUTH_ADDR": "not an address"}},
 		{"AUTH_TLS_KEY_FILE", map[string]string{"AUTH_TLS_CERT_FILE": "testdata/cert.pem"}},
 		{"AUTH_TLS_CERT_FILE", map[string]string{"AUTH_TLS_CERT_FILE": "testdata/missing.pem", "AUTH_TLS_KEY_FILE": "testdata/missing.pem"}},
+		{"AUTH_TRUSTED_PROXIES", map[string]string{"AUTH_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}},
 		{"LOG_LEVEL", map[string]string{"LOG_LEVEL": "loud"}},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@ package authserver
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/oauth"
@@ -41,9 +42,10 @@ func NewMetadata(issuer string, scopes []string) Metadata {
 	}
 }
 
-// NewServer returns the authorization server's handler.
-func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata) http.Handler {
+// NewServer returns the authorization server's handler. trustedProxies are
+// the peers whose X-Forwarded-For names the caller (see callers).
+func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata, trustedProxies []netip.Prefix) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, svc, meta)
+	addRoutes(mux, svc, meta, callers{trusted: trustedProxies})
 	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody)
 }

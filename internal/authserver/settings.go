@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"time"
 
@@ -26,19 +27,21 @@ func Vars() []config.Var {
 		{Name: "AUTH_TOKEN_TTL", Default: "5s", Usage: "token lifetime, a Go duration from 1s to 1h"},
 		{Name: "AUTH_CLIENTS_FILE", Default: "", Usage: "JSON file that replaces the built-in client registry"},
 		{Name: "AUTH_MAX_AUTH_FAILURES", Default: "10", Usage: "failed client authentications per IP per minute before 429; 0 turns the limit off"},
+		{Name: "AUTH_TRUSTED_PROXIES", Default: "", Usage: "comma-separated CIDRs of proxies whose X-Forwarded-For names the caller"},
 	}...)
 }
 
 // settings is the authserver's configuration, read and checked.
 type settings struct {
-	server      httpx.ServerConfig
-	issuer      string
-	audience    string
-	key         *jwt.Key
-	randomKey   bool
-	ttl         time.Duration
-	clients     *oauth.Registry
-	maxFailures int
+	server         httpx.ServerConfig
+	issuer         string
+	audience       string
+	key            *jwt.Key
+	randomKey      bool
+	ttl            time.Duration
+	clients        *oauth.Registry
+	maxFailures    int
+	trustedProxies []netip.Prefix
 }
 
 // maxClientsFile bounds the clients file read at start.
@@ -52,6 +55,11 @@ func loadSettings(env *config.Env) (settings, error) {
 		ttl:         env.Duration("AUTH_TOKEN_TTL", time.Second, time.Hour),
 		maxFailures: env.Int("AUTH_MAX_AUTH_FAILURES", 0, 1_000_000),
 	}
+	proxies, err := parseTrustedProxies(env.String("AUTH_TRUSTED_PROXIES"))
+	if err != nil {
+		env.Fail("AUTH_TRUSTED_PROXIES", err)
+	}
+	s.trustedProxies = proxies
 	secret := []byte(env.String("AUTH_SIGNING_KEY"))
 	if len(secret) == 0 {
 		secret = make([]byte, jwt.MinKeySize)

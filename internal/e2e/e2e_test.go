@@ -195,18 +195,20 @@ func TestExpiry(t *testing.T) {
 	auth := startAuth(t, map[string]string{"AUTH_TOKEN_TTL": "1s"})
 	res := startResource(t, auth.URL, nil)
 	client := newClient(t)
-	// exp is iat+1 with iat in whole seconds: a token issued late in a
-	// second lives only until the next. Issue it early in one.
-	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 20*time.Millisecond)))
+	issued := time.Now()
 	tok := token(t, client, auth.URL, "current_time")
 	if status, _, body := call(t, client, "GET", res.URL+"/current_time", map[string]string{"Authorization": "Bearer " + tok}, ""); status != 200 {
 		t.Fatalf("fresh token: %d %s", status, body)
 	}
-	// It lapses within the second.
-	deadline := time.Now().Add(1500 * time.Millisecond)
+	// It lives at least its second (exp is rounded up to whole seconds),
+	// and lapses before the end of the next.
+	deadline := issued.Add(2500 * time.Millisecond)
 	for {
 		status, h, _ := call(t, client, "GET", res.URL+"/current_time", map[string]string{"Authorization": "Bearer " + tok}, "")
 		if status == 401 && strings.Contains(h.Get("WWW-Authenticate"), `error="invalid_token"`) {
+			if lived := time.Since(issued); lived < time.Second {
+				t.Fatalf("token refused %v after issue, before its 1s expires_in", lived)
+			}
 			return
 		}
 		if status != 200 || time.Now().After(deadline) {

@@ -183,6 +183,37 @@ func TestTTLBoundaries(t *testing.T) {
 	}
 }
 
+// TestLifetimeAtLeastExpiresIn: a token issued at any fraction of a second
+// is active for at least its ExpiresIn (expires_in) from then, at every
+// allowed TTL, and not a second more.
+func TestLifetimeAtLeastExpiresIn(t *testing.T) {
+	t.Parallel()
+	key := testKey(t, 1)
+	for _, ttl := range []time.Duration{time.Second, 5 * time.Second, 1500 * time.Millisecond, time.Hour} {
+		for _, frac := range []time.Duration{0, time.Nanosecond, 500 * time.Millisecond, 999 * time.Millisecond, time.Second - time.Nanosecond} {
+			issued := testNow.Add(frac)
+			clk := clock.NewManual(issued)
+			tok, err := NewIssuer(key, testIssuer, testAudience, ttl, clk).Issue("bob", "1234", "s")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := int64(ttl / time.Second); tok.ExpiresIn != want {
+				t.Fatalf("ttl %v: ExpiresIn = %d, want %d", ttl, tok.ExpiresIn, want)
+			}
+			ver := NewVerifier(key, testIssuer, clk)
+			promised := time.Duration(tok.ExpiresIn) * time.Second
+			clk.Advance(promised - time.Nanosecond) // the last instant of the promise
+			if _, err := ver.Verify(tok.Raw.Reveal()); err != nil {
+				t.Errorf("ttl %v, issued at +%v: inactive %v after issue: %v", ttl, frac, promised-time.Nanosecond, err)
+			}
+			clk.Advance(time.Second + time.Nanosecond)
+			if _, err := ver.Verify(tok.Raw.Reveal()); !errors.Is(err, ErrExpired) {
+				t.Errorf("ttl %v, issued at +%v: still active a second past its promise: %v", ttl, frac, err)
+			}
+		}
+	}
+}
+
 // member is one claim as raw JSON, so tests can write any value.
 type member struct{ name, value string }
 

@@ -48,6 +48,9 @@ type Token struct {
 	ID string
 	// IssuedAt and Expiry are the iat and exp claims.
 	IssuedAt, Expiry time.Time
+	// ExpiresIn is the lifetime promised to the client, in whole seconds:
+	// the token is active for at least that long from when it was issued.
+	ExpiresIn int64
 }
 
 // Issuer makes access tokens. It is safe for concurrent use.
@@ -84,8 +87,15 @@ func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
 	if _, err := rand.Read(id[:]); err != nil {
 		return Token{}, fmt.Errorf("jwt: jti: %w", err)
 	}
-	iat := i.clock.Now().Unix()
+	// iat is cut to the second and exp rounded up to it, so the token is
+	// active (exp after now, in whole seconds) for at least ttl from now,
+	// whatever the fraction of a second it was issued in.
+	now := i.clock.Now()
+	iat := now.Unix()
 	exp := iat + i.ttl
+	if now.Nanosecond() != 0 {
+		exp++
+	}
 
 	st := i.key.get()
 	defer i.key.put(st)
@@ -114,10 +124,11 @@ func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
 		return Token{}, ErrTooLarge
 	}
 	return Token{
-		Raw:      secret.New(string(b)),
-		ID:       string(c[jti:jtiEnd]),
-		IssuedAt: time.Unix(iat, 0),
-		Expiry:   time.Unix(exp, 0),
+		Raw:       secret.New(string(b)),
+		ID:        string(c[jti:jtiEnd]),
+		IssuedAt:  time.Unix(iat, 0),
+		Expiry:    time.Unix(exp, 0),
+		ExpiresIn: i.ttl,
 	}, nil
 }
 

@@ -117,14 +117,27 @@ func NewRegistry(cfgs []ClientConfig) (*Registry, error) {
 // Authenticate returns the client with id if sec is its secret. The secret
 // is compared in constant time, and an unknown id costs the same.
 func (r *Registry) Authenticate(id string, sec secret.String) (*Client, bool) {
-	got := sha256.Sum256([]byte(sec.Reveal()))
-	c, known := r.clients[id]
+	h := hashSecret(sec)
+	c, _ := r.match(id, &h)
+	return c, c != nil
+}
+
+// hashSecret is what the registry compares: the SHA-256 of a secret, so
+// that comparisons take the same time whatever the lengths.
+func hashSecret(sec secret.String) [sha256.Size]byte {
+	return sha256.Sum256([]byte(sec.Reveal()))
+}
+
+// match returns the client with id if presented is the hash of its secret,
+// and whether id is registered at all. It does the same work either way.
+func (r *Registry) match(id string, presented *[sha256.Size]byte) (c *Client, known bool) {
+	c, known = r.clients[id]
 	want := &r.unknown
 	if known {
 		want = &c.secretHash
 	}
-	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 || !known {
-		return nil, false
+	if subtle.ConstantTimeCompare(presented[:], want[:]) != 1 || !known {
+		return nil, known
 	}
 	return c, true
 }

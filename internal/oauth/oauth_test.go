@@ -3,7 +3,9 @@ package oauth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -240,7 +242,9 @@ func TestLimiterOff(t *testing.T) {
 	t.Parallel()
 	var l *Limiter = NewLimiter(0, time.Minute, clock.System{})
 	for i := 0; i < 100; i++ {
-		l.Fail("x")
+		if ok, err := l.Attempt("x", func() bool { return false }); ok || err != nil {
+			t.Fatalf("attempt %d: %v %v", i, ok, err)
+		}
 	}
 	if err := l.Admit("x"); err != nil {
 		t.Fatal(err)
@@ -251,18 +255,151 @@ func TestLimiterForgets(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewManual(testNow)
 	l := NewLimiter(2, time.Minute, clk)
+	fail := func() bool { return false }
 	for i := 0; i < 1000; i++ {
-		l.Fail(strings.Repeat("x", i%50) + "caller")
+		l.Attempt(strings.Repeat("x", i%50)+"caller", fail)
 	}
 	clk.Advance(time.Minute)
-	l.Fail("new")
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for caller := range l.failures {
-		_ = l.recent(caller, clk.Now())
+	l.Attempt("new", fail)
+	if len(l.callers) != 1 {
+		t.Fatalf("limiter still tracks %d callers", len(l.callers))
 	}
-	if len(l.failures) != 1 {
-		t.Fatalf("limiter still tracks %d callers", len(l.failures))
+}
+
+// TestRFC6749_2_3_1_LimitHoldsUnderRace covers 6749-07: however many
+// attempts are in flight at once, a caller gets at most max failing
+// secret comparisons per window; the rest are refused without one.
+func TestRFC6749_2_3_1_LimitHoldsUnderRace(t *testing.T) {
+	t.Parallel()
+	const max, attempts = 10, 500
+	f := newFixture(t, max)
+	bad := passwordRequest()
+	bad.Client.Secret = secret.New("guess")
+	var (
+		wg            sync.WaitGroup
+		mu            sync.Mutex
+		failed, limit int
+	)
+	start := make(chan struct{})
+	for i := 0; i < attempts; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := f.svc.Token(context.Background(), bad)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case isCode(err, CodeInvalidClient):
+				failed++
+			case isCode(err, CodeTemporarilyUnavailable):
+				limit++
+			default:
+				t.Errorf("unexpected answer %v", err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if failed != max || limit != attempts-max {
+		t.Fatalf("%d failed comparisons and %d refusals, want %d and %d", failed, limit, max, attempts-max)
+	}
+}
+
+// TestLimiterEviction: when the table is full, the record that expires
+// first goes, unless its caller is blocked right now: then a caller the
+// table cannot hold is refused, and the blocked caller stays blocked.
+func TestLimiterEviction(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(testNow)
+	l := NewLimiter(2, time.Minute, clk)
+	l.capacity = 2
+	fail := func() bool { return false }
+	attempt := func(caller string) error {
+		t.Helper()
+		_, err := l.Attempt(caller, fail)
+		return err
+	}
+	attempt("once") // one failure: not blocked
+	clk.Advance(time.Second)
+	attempt("blocked")
+	attempt("blocked")
+	clk.Advance(time.Second)
+	if err := attempt("new"); err != nil { // evicts "once", the first to expire
+		t.Fatalf("new caller refused while an unblocked record could go: %v", err)
+	}
+	if _, tracked := l.callers["once"]; tracked {
+		t.Fatal("the oldest unblocked record was kept")
+	}
+	if err := l.Admit("blocked"); err == nil {
+		t.Fatal("a blocked caller was freed by eviction")
+	}
+	attempt("new") // now "new" is blocked too: the table is full of blocked callers
+	var e *Error
+	if err := attempt("stranger"); !errors.As(err, &e) || e.Kind != KindRateLimited || e.RetryAfter != 59*time.Second {
+		t.Fatalf("untracked caller with a table full of blocked callers: %v, want rate limited for 59s", err)
+	}
+	if ok, err := l.Attempt("stranger", func() bool { return true }); ok || err == nil {
+		t.Fatal("a caller the table cannot track was compared")
+	}
+	clk.Advance(59 * time.Second) // "blocked" frees up
+	if err := attempt("stranger"); err != nil {
+		t.Fatalf("still refused after the blocked caller's window: %v", err)
+	}
+	if err := l.Admit("new"); err == nil {
+		t.Fatal("a blocked caller was freed by eviction")
+	}
+}
+
+// TestAuthFailureSameWork: a wrong secret for a known client and an unknown
+// client ID do the same work (here: the same allocations), so their timing
+// does not tell which client IDs exist.
+func TestAuthFailureSameWork(t *testing.T) {
+	f := newFixture(t, 0)
+	known := passwordRequest()
+	known.Client.Secret = secret.New("guess")
+	unknown := passwordRequest()
+	unknown.Client.ID = "9999"
+	allocs := func(req TokenRequest) float64 {
+		return testing.AllocsPerRun(200, func() {
+			if _, err := f.svc.Token(context.Background(), req); !isCode(err, CodeInvalidClient) {
+				t.Fatal(err)
+			}
+		})
+	}
+	if k, u := allocs(known), allocs(unknown); k != u {
+		t.Fatalf("wrong secret: %v allocations, unknown client: %v", k, u)
+	}
+}
+
+// BenchmarkLimiter shows that a check costs the same with 10 or 100,000
+// callers tracked: go test -run '^$' -bench Limiter ./internal/oauth
+func BenchmarkLimiter(b *testing.B) {
+	for _, tracked := range []int{10, 100_000} {
+		b.Run(fmt.Sprintf("tracked=%d", tracked), func(b *testing.B) {
+			clk := clock.NewManual(testNow)
+			l := NewLimiter(10, time.Minute, clk)
+			fail := func() bool { return false }
+			callers := make([]string, tracked)
+			for i := range callers {
+				callers[i] = fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&0xff, i&0xff)
+				l.Attempt(callers[i], fail)
+			}
+			fresh := make([]string, 1<<16)
+			for i := range fresh {
+				fresh[i] = fmt.Sprintf("2001:db8:%x::/64", i)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				// A tracked caller admitted, and a failure from a new one,
+				// which at 100,000 evicts the oldest record.
+				if err := l.Admit(callers[i%tracked]); err != nil {
+					b.Fatal(err)
+				}
+				l.Attempt(fresh[i%len(fresh)], fail)
+			}
+		})
 	}
 }
 

@@ -3,7 +3,7 @@ package oauth
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strconv"
 	"unicode/utf8"
 
 	"oauthtime/internal/jwt"
@@ -25,7 +25,8 @@ func NewService(clients *Registry, issuer *jwt.Issuer, verifier *jwt.Verifier, l
 }
 
 // Admit refuses a caller that has failed client authentication too often.
-// The transport calls it before reading anything else of a request.
+// The transport calls it before reading the rest of a request, to spare the
+// work; the limit itself is enforced where the secret is compared.
 func (s *Service) Admit(caller string) error { return s.limiter.Admit(caller) }
 
 // TokenRequest is a token request (RFC 6749 §4.3.2), parsed.
@@ -89,7 +90,7 @@ func (s *Service) Token(_ context.Context, req TokenRequest) (TokenResponse, err
 	return TokenResponse{
 		AccessToken: tok.Raw,
 		TokenType:   "Bearer",
-		ExpiresIn:   int64(tok.Expiry.Sub(tok.IssuedAt).Seconds()),
+		ExpiresIn:   tok.ExpiresIn,
 		Scope:       scope,
 		ID:          tok.ID,
 	}, nil
@@ -131,7 +132,21 @@ func (s *Service) Introspect(_ context.Context, req IntrospectRequest) (Introspe
 	return Introspection{Active: true, Claims: claims}, nil
 }
 
-var errUnknownClient = errors.New("unknown client")
+// authFailure is why a client authentication failed, for logs. It is
+// the same work whether the client ID is known or not, so that timing
+// does not tell which client IDs exist; the text is only made when logged.
+type authFailure struct {
+	id    string
+	known bool
+}
+
+func (e *authFailure) Error() string {
+	if !e.known {
+		// An unknown ID is not logged: it may be a secret pasted in the wrong field.
+		return "unknown client"
+	}
+	return "wrong secret for client " + strconv.Quote(e.id)
+}
 
 // hasControl reports whether s has an ASCII control character: no name
 // needs one, and they make logs and tokens hard to read.
@@ -144,21 +159,28 @@ func hasControl(s string) bool {
 	return false
 }
 
-// authenticate checks the client's credentials and counts failures against
-// the caller. Presenting nothing is not an attempt and is not counted.
+// authenticate checks the client's credentials and counts a failure against
+// the caller, in one step with the brute-force limit. Presenting nothing is
+// not an attempt and is not counted.
 func (s *Service) authenticate(caller string, cred Credentials) (*Client, error) {
 	if cred.ID == "" {
 		return nil, invalidClient("client authentication is required")
 	}
-	client, ok := s.clients.Authenticate(cred.ID, cred.Secret)
+	presented := hashSecret(cred.Secret) // hashed before the lock is taken
+	var (
+		client *Client
+		known  bool
+	)
+	ok, err := s.limiter.Attempt(caller, func() bool {
+		client, known = s.clients.match(cred.ID, &presented)
+		return client != nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
-		s.limiter.Fail(caller)
 		e := invalidClient("client authentication failed")
-		// An unknown ID is not logged: it may be a secret pasted in the wrong field.
-		e.Err = errUnknownClient
-		if _, known := s.clients.clients[cred.ID]; known {
-			e.Err = fmt.Errorf("wrong secret for client %q", cred.ID)
-		}
+		e.Err = &authFailure{id: cred.ID, known: known}
 		return nil, e
 	}
 	return client, nil

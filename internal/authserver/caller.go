@@ -1,0 +1,103 @@
+package authserver
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// callers finds who is calling, the key of the brute-force limit. The peer
+// address is the caller, unless the peer is a trusted proxy: then the
+// caller is the rightmost address in X-Forwarded-For that is not a trusted
+// proxy, the last hop that no one we trust could have written.
+type callers struct {
+	trusted []netip.Prefix
+}
+
+// parseTrustedProxies reads AUTH_TRUSTED_PROXIES: comma-separated CIDRs, or
+// bare addresses for one host each.
+func parseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil || a.Zone() != "" {
+			return nil, errors.New("want comma-separated CIDRs such as 10.0.0.0/8, fd00::/8")
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+// key returns the caller of r as the limiter counts it: an IPv4 address, or
+// the /64 of an IPv6 one, since one host gets a whole /64 to pick from.
+func (c callers) key(r *http.Request) string {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr // not an IP peer (a test, a unix socket): as is
+	}
+	return callerKey(c.resolve(peer.Addr().Unmap(), r.Header.Values("X-Forwarded-For")))
+}
+
+// resolve walks X-Forwarded-For from the right while the hops are trusted.
+func (c callers) resolve(peer netip.Addr, forwarded []string) netip.Addr {
+	caller := peer
+	for i := len(forwarded) - 1; i >= 0 && c.isTrusted(caller); i-- {
+		hops := strings.Split(forwarded[i], ",")
+		for j := len(hops) - 1; j >= 0 && c.isTrusted(caller); j-- {
+			a, ok := parseHop(hops[j])
+			if !ok {
+				// A trusted proxy would not write this: stop at the
+				// last address we believe.
+				return caller
+			}
+			caller = a
+		}
+	}
+	return caller
+}
+
+func (c callers) isTrusted(a netip.Addr) bool {
+	for _, p := range c.trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, possibly with a
+// port or in brackets.
+func parseHop(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.WithZone("").Unmap(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().WithZone("").Unmap(), true
+	}
+	if a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")); err == nil {
+		return a.WithZone("").Unmap(), true
+	}
+	return netip.Addr{}, false
+}
+
+// callerKey is a as the limiter counts it.
+func callerKey(a netip.Addr) string {
+	a = a.WithZone("")
+	if a.Is4() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return fmt.Sprint(p)
+}
