@@ -215,7 +215,8 @@ func TestTLS(t *testing.T) {
 
 // TestGracefulShutdown starts the real webapp binary, sends it SIGTERM while
 // a request is in flight, and checks that the request is answered, new
-// connections are refused, and the process exits 0 within 10 s.
+// connections are refused once its drain is over, and the process exits 0
+// within 10 s.
 func TestGracefulShutdown(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -224,7 +225,7 @@ func TestGracefulShutdown(t *testing.T) {
 	bin := filepath.Join(binaries(t), "webapp")
 	hang := hangingServer(t)
 	cmd := exec.Command(bin)
-	cmd.Env = []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + hang, "WEBAPP_UPSTREAM_TIMEOUT=1500ms"}
+	cmd.Env = []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + hang, "WEBAPP_UPSTREAM_TIMEOUT=1500ms", "WEBAPP_DRAIN=500ms"}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -265,9 +266,10 @@ func TestGracefulShutdown(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	// New connections are refused once the listener is closed.
+	// New connections are refused once the drain is over and the listener
+	// is closed.
 	refused := false
-	for i := 0; i < 50 && !refused; i++ {
+	for deadline := time.Now().Add(5 * time.Second); !refused && time.Now().Before(deadline); {
 		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
 		if err != nil {
 			refused = true

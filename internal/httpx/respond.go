@@ -57,9 +57,14 @@ func SafeText(s string) string {
 
 func safeByte(c byte) bool { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' }
 
-// HandleHealthz answers GET /healthz for every service.
+// HandleHealthz answers GET /healthz for every service: 200 while it
+// serves, 503 while it drains before stopping.
 func HandleHealthz() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if Draining(r.Context()) {
+			WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+			return
+		}
 		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 }

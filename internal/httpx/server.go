@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,13 @@ type ServerConfig struct {
 	// WriteTimeout bounds a whole response; it must exceed the time a
 	// handler may spend on upstream calls.
 	WriteTimeout time.Duration
+	// Drain is how long the server keeps serving after it is told to stop,
+	// with /healthz answering 503 and every response closing its
+	// connection, so that callers move away before it stops accepting.
+	Drain time.Duration
+	// MaxConns caps the connections open at once; 0 is no cap. Past it,
+	// new connections wait in the kernel's queue.
+	MaxConns int
 }
 
 // ServerVars declares the settings every service has: its listen address
@@ -48,6 +56,8 @@ func ServerVars(prefix, addr string) []config.Var {
 		{Name: prefix + "_ADDR", Default: addr, Usage: "listen address"},
 		{Name: prefix + "_TLS_CERT_FILE", Usage: "PEM certificate; with " + prefix + "_TLS_KEY_FILE, serve HTTPS only"},
 		{Name: prefix + "_TLS_KEY_FILE", Usage: "PEM private key for " + prefix + "_TLS_CERT_FILE"},
+		{Name: prefix + "_DRAIN", Default: "2s", Usage: "on SIGTERM/SIGINT: how long to keep serving, /healthz 503 and keep-alives off, before stopping"},
+		{Name: prefix + "_MAX_CONNS", Default: "2048", Usage: "connections open at once; more wait to be accepted"},
 		{Name: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
 	}
 }
@@ -61,6 +71,8 @@ func LoadServer(env *config.Env, prefix string, writeTimeout time.Duration) Serv
 		CertFile:     env.String(prefix + "_TLS_CERT_FILE"),
 		KeyFile:      env.String(prefix + "_TLS_KEY_FILE"),
 		WriteTimeout: writeTimeout,
+		Drain:        env.Duration(prefix+"_DRAIN", 0, time.Minute),
+		MaxConns:     env.Int(prefix+"_MAX_CONNS", 1, 1_000_000),
 	}
 }
 
@@ -81,9 +93,9 @@ func (c ServerConfig) TLS() (*tls.Config, error) {
 	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}, nil
 }
 
-// ListenAndServe serves h as cfg says until ctx is done, then stops
-// accepting, lets in-flight requests finish for up to ShutdownGrace, and
-// returns nil. Failing to start is an error naming the setting at fault.
+// ListenAndServe serves h as cfg says until ctx is done, then drains for
+// cfg.Drain, stops accepting, lets in-flight requests finish for up to
+// ShutdownGrace, and returns nil. Failing to start is an error naming the setting at fault.
 // It logs "listening" with the bound address, which tests read to find a
 // :0 port.
 func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h http.Handler) error {
@@ -95,9 +107,23 @@ func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h h
 	if err != nil {
 		return &config.Error{Setting: cfg.Prefix + "_ADDR", Err: err}
 	}
+	if cfg.MaxConns > 0 {
+		ln = limitListener(ln, cfg.MaxConns)
+	}
 	var accepted, open atomic.Int64
+	var draining atomic.Bool
 	srv := &http.Server{
-		Handler: h,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if draining.Load() {
+				// The connection closes after this answer: the caller
+				// opens a new one, to a replica that is not stopping.
+				w.Header().Set("Connection", "close")
+			}
+			h.ServeHTTP(w, r)
+		}),
+		BaseContext: func(net.Listener) context.Context {
+			return context.WithValue(context.Background(), drainKey{}, &draining)
+		},
 		ConnState: func(_ net.Conn, state http.ConnState) {
 			switch state {
 			case http.StateNew:
@@ -148,6 +174,18 @@ func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h h
 			running = false
 		}
 	}
+	if cfg.Drain > 0 {
+		// Idle connections are left open, not closed under a caller that
+		// may be sending on one right now: each closes after its next
+		// answer, or at the end of the drain.
+		draining.Store(true)
+		log.Info("draining", slog.String("drain", cfg.Drain.String()))
+		select {
+		case <-time.After(cfg.Drain):
+		case err := <-served:
+			return err
+		}
+	}
 	log.Info("shutting down", slog.String("grace", ShutdownGrace.String()))
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
 	defer cancel()
@@ -158,5 +196,67 @@ func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h h
 	<-served
 	// How many connections were accepted tells whether clients reuse them.
 	log.Info("stopped", slog.Int64("connections_accepted", accepted.Load()))
+	return nil
+}
+
+type drainKey struct{}
+
+// Draining reports whether the server serving the request of ctx is
+// draining: about to stop, so that health checks should fail.
+func Draining(ctx context.Context) bool {
+	d, _ := ctx.Value(drainKey{}).(*atomic.Bool)
+	return d != nil && d.Load()
+}
+
+// limitListener accepts at most max connections open at once: past it,
+// Accept waits for one to close. Without a cap, idle keep-alive
+// connections cost memory without bound.
+func limitListener(ln net.Listener, max int) net.Listener {
+	return &limited{Listener: ln, slots: make(chan struct{}, max), done: make(chan struct{})}
+}
+
+type limited struct {
+	net.Listener
+	slots     chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+func (l *limited) Accept() (net.Conn, error) {
+	select {
+	case l.slots <- struct{}{}:
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return &limitedConn{Conn: c, release: func() { <-l.slots }}, nil
+}
+
+func (l *limited) Close() error {
+	l.closeOnce.Do(func() { close(l.done) })
+	return l.Listener.Close()
+}
+
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Close() error {
+	c.once.Do(c.release)
+	return c.Conn.Close()
+}
+
+// CloseWrite lets the server half-close before it closes, as it does after
+// an error answer, so the caller reads the answer rather than a reset.
+func (c *limitedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
 	return nil
 }

@@ -66,7 +66,7 @@ func start(t testing.TB, name string, run RunFunc, env map[string]string, logs *
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{Logs: logs, cancel: cancel, done: make(chan error, 1)}
-	getenv := func(k string) string { return env[k] }
+	getenv := testEnv(env)
 	go func() { s.done <- run(ctx, []string{name}, getenv, logs) }()
 	select {
 	case l := <-logs.listening:
@@ -98,6 +98,17 @@ func (s *Service) Stop() error {
 		}
 	})
 	return s.stopErr
+}
+
+// testEnv is env as a getenv. A test service stops at once unless env
+// sets its drain: a drain is for callers that a test does not have.
+func testEnv(env map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := env[k]; ok || !strings.HasSuffix(k, "_DRAIN") {
+			return v
+		}
+		return "0s"
+	}
 }
 
 type listening struct{ Addr, Scheme string }
@@ -193,7 +204,7 @@ func ParseLines(t testing.TB, out string) []map[string]any {
 func StartFails(t testing.TB, run RunFunc, name string, env map[string]string, setting string) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), []string{name}, func(k string) string { return env[k] }, &out)
+	err := run(context.Background(), []string{name}, testEnv(env), &out)
 	if err == nil || !strings.Contains(err.Error(), setting) {
 		t.Fatalf("%s: Run error = %v, want one naming %s", name, err, setting)
 	}
