@@ -3,11 +3,8 @@ package authserver
 import (
 	"bytes"
 	"crypto/rand"
-	"errors"
 	"fmt"
-	"io"
 	"net/netip"
-	"os"
 	"time"
 
 	"oauthtime/internal/config"
@@ -88,17 +85,9 @@ func loadSettings(env *config.Env) (settings, error) {
 
 // readClients reads a clients file of at most maxClientsFile bytes.
 func readClients(path string) ([]oauth.ClientConfig, error) {
-	f, err := os.Open(path)
+	raw, err := config.ReadFile(path, maxClientsFile)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxClientsFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) > maxClientsFile {
-		return nil, errors.New("file over 1 MiB")
 	}
 	return oauth.ParseClients(bytes.NewReader(raw))
 }

@@ -16,15 +16,12 @@ const maxEnvFile = 1 << 20
 // vars, so that a misspelt setting is an error rather than silently unset.
 // A file that does not exist is not an error: ok is false.
 func ReadEnvFile(path string, vars []Var) (values map[string]string, ok bool, err error) {
-	raw, err := os.ReadFile(path)
+	raw, err := ReadFile(path, maxEnvFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, err
-	}
-	if len(raw) > maxEnvFile {
-		return nil, false, fmt.Errorf("%s: over 1 MiB", path)
 	}
 	values, err = ParseEnvFile(string(raw), vars)
 	if err != nil {

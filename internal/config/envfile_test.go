@@ -75,3 +75,21 @@ func FuzzParseEnvFile(f *testing.F) {
 		}
 	})
 }
+
+func TestReadFileRefusesDirectoryAndLargeFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if _, err := ReadFile(dir, 1<<20); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("ReadFile(directory) = %v", err)
+	}
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(big, make([]byte, 2048), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFile(big, 1024); err == nil {
+		t.Fatal("ReadFile read a file over its limit")
+	}
+	if b, err := ReadFile(big, 2048); err != nil || len(b) != 2048 {
+		t.Fatalf("ReadFile at the limit: %d bytes, %v", len(b), err)
+	}
+}

@@ -154,6 +154,10 @@ func TestHostileInput(t *testing.T) {
 		{"webapp odd Accept", "web", rawRequest{method: "GET", path: "/epoch_time", headers: []string{"Accept: ;;;, application/json;q=abc, */*"}}, 200, success, ""},
 		{"webapp unknown method", "web", rawRequest{method: "BREW", path: "/epoch_time"}, 405, textError, ""},
 		{"webapp path traversal", "web", rawRequest{method: "GET", path: "/%2e%2e/%2e%2e/etc/passwd"}, 404, textError, ""},
+		{"doubled slash", "auth", rawRequest{method: "POST", path: "//token", headers: []string{form, webClient}, body: pwForm}, 404, jsonError, "not_found"},
+		{"dot segment", "auth", rawRequest{method: "POST", path: "/./token", headers: []string{form, webClient}, body: pwForm}, 404, jsonError, "not_found"},
+		{"absolute-form target", "auth", rawRequest{method: "POST", path: "http://authserver/token", headers: []string{form, webClient}, body: pwForm}, 200, success, ""},
+		{"webapp dot-dot segment", "web", rawRequest{method: "GET", path: "/x/../epoch_time"}, 404, textError, ""},
 		{"authserver unknown path", "auth", rawRequest{method: "GET", path: "/admin?token=" + tok}, 404, jsonError, "not_found"},
 	}
 	for _, tt := range tests {

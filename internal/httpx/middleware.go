@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"time"
 
@@ -127,11 +128,18 @@ func (r *recorder) status() int {
 	return r.code
 }
 
-// Routes serves mux, answering a path with no route (404) or a method the
-// route does not take (405, with the mux's Allow header) through errs, so
-// those errors have the service's shape too.
+// Routes serves mux, answering a path with no route or an unclean one (404)
+// or a method the route does not take (405, with the mux's Allow header)
+// through errs, so those errors have the service's shape too.
 func Routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isClean(r.URL.Path) {
+			// The mux would redirect //token or /./token to its clean
+			// form: a redirected POST loses its body with some clients,
+			// and no caller of ours sends such paths.
+			errs(w, r, http.StatusNotFound, "not_found", "no such path")
+			return
+		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
@@ -142,18 +150,26 @@ func Routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 		c := &capture{header: make(http.Header)}
 		h.ServeHTTP(c, r)
 		switch c.code {
-		case http.StatusNotFound:
-			errs(w, r, http.StatusNotFound, "not_found", "no such path")
 		case http.StatusMethodNotAllowed:
 			w.Header().Set("Allow", c.header.Get("Allow"))
 			errs(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed, see the Allow header")
 		default:
-			for k, v := range c.header {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(c.code)
+			errs(w, r, http.StatusNotFound, "not_found", "no such path")
 		}
 	})
+}
+
+// isClean reports whether p is a path the mux takes as it is: rooted, with
+// no empty, "." or ".." segments (a trailing slash is kept, as the mux does).
+func isClean(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	c := path.Clean(p)
+	if p[len(p)-1] == '/' && c != "/" {
+		c += "/"
+	}
+	return c == p
 }
 
 // capture is a ResponseWriter that keeps the status and headers and drops

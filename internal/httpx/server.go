@@ -86,7 +86,15 @@ func (c ServerConfig) TLS() (*tls.Config, error) {
 	case c.KeyFile == "":
 		return nil, &config.Error{Setting: c.Prefix + "_TLS_KEY_FILE", Err: errors.New("required when " + c.Prefix + "_TLS_CERT_FILE is set")}
 	}
-	cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+	certPEM, err := config.ReadFile(c.CertFile, 1<<20)
+	if err != nil {
+		return nil, &config.Error{Setting: c.Prefix + "_TLS_CERT_FILE", Err: err}
+	}
+	keyPEM, err := config.ReadFile(c.KeyFile, 1<<20)
+	if err != nil {
+		return nil, &config.Error{Setting: c.Prefix + "_TLS_KEY_FILE", Err: err}
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
 		return nil, &config.Error{Setting: c.Prefix + "_TLS_CERT_FILE", Err: err}
 	}

@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -34,10 +35,18 @@ func DefaultClients() []ClientConfig {
 }
 
 // ParseClients reads a clients file: a JSON array of ClientConfig objects.
-// Unknown fields and anything after the array are errors, so a typo cannot
-// silently drop a setting.
+// Unknown fields, names in another case ("Client_Secret"), a repeated name
+// and anything after the array are errors, so a typo cannot silently drop
+// or replace a setting.
 func ParseClients(r io.Reader) ([]ClientConfig, error) {
-	dec := json.NewDecoder(r)
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("clients file: %w", err)
+	}
+	if err := checkMembers(raw); err != nil {
+		return nil, fmt.Errorf("clients file: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var cs []ClientConfig
 	if err := dec.Decode(&cs); err != nil {
@@ -50,6 +59,57 @@ func ParseClients(r io.Reader) ([]ClientConfig, error) {
 		return nil, errors.New("clients file: not an array")
 	}
 	return cs, nil
+}
+
+// clientFields are the member names of a clients file's objects, exactly.
+var clientFields = map[string]bool{"client_id": true, "client_secret": true, "grant_types": true, "scope": true, "introspect": true}
+
+// checkMembers walks a clients file token by token and refuses a member
+// name that is not exactly one of clientFields, or is given twice in one
+// object: encoding/json would match the first case-insensitively and let a
+// repeated one win silently. Anything else is left to the decoder.
+func checkMembers(raw []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	type object struct{ seen map[string]bool }
+	var stack []*object // the open objects and arrays (nil for an array)
+	expectKey := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return nil // malformed: the decoder says how
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				stack = append(stack, &object{seen: map[string]bool{}})
+				expectKey = true
+				continue
+			case '[':
+				stack = append(stack, nil)
+			case '}', ']':
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if expectKey {
+				top := stack[len(stack)-1]
+				if len(stack) == 2 && !clientFields[v] {
+					return fmt.Errorf("unknown field %q (names are lower case)", v)
+				}
+				if top.seen[v] {
+					return fmt.Errorf("field %q given twice", v)
+				}
+				top.seen[v] = true
+				expectKey = false
+				continue
+			}
+		}
+		// After a value, the next token is a key if we are in an object.
+		expectKey = len(stack) > 0 && stack[len(stack)-1] != nil
+	}
 }
 
 // Client is a registered client.

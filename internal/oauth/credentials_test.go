@@ -144,6 +144,10 @@ func TestParseClients(t *testing.T) {
 		{"null", `null`, "not an array"},
 		{"trailing data", `[] []`, "after the array"},
 		{"malformed", `[{"client_id":`, "unexpected EOF"},
+		{"repeated name", `[{"client_id":"a","client_secret":"b","client_secret":"c"}]`, "given twice"},
+		{"name in another case", `[{"client_id":"a","Client_Secret":"b"}]`, "unknown field"},
+		{"repeated name in the second client", `[{"client_id":"a","client_secret":"b"},{"client_id":"c","client_id":"d","client_secret":"e"}]`, "given twice"},
+		{"nested values are not names", `[{"client_id":"a","client_secret":"b","grant_types":["password"],"scope":"client_id","introspect":false}]`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
