@@ -1,3 +1,5 @@
+//go:build unix
+
 package e2e
 
 import (
@@ -8,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,40 +17,8 @@ import (
 	"oauthtime/internal/servicetest"
 )
 
-// The real binaries, built once per test run when a test first needs them.
-var (
-	buildOnce sync.Once
-	binDir    string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// binaries builds the three services and returns the folder they are in.
-func binaries(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "oauthtime-bin-")
-		if buildErr != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", binDir+string(os.PathSeparator),
-			"oauthtime/authserver", "oauthtime/resourceserver", "oauthtime/webapp").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binDir
-}
+// The processes of the soak and shutdown tests are driven by signals and
+// read through /proc: Linux and other Unixes.
 
 // proc is one service running as its own process.
 type proc struct {

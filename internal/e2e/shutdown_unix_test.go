@@ -1,0 +1,101 @@
+//go:build unix
+
+package e2e
+
+import (
+	"bufio"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestGracefulShutdown starts the real webapp binary, sends it SIGTERM while
+// a request is in flight, and checks that the request is answered, new
+// connections are refused once its drain is over, and the process exits 0
+// within 10 s.
+func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	bin := filepath.Join(binaries(t), "webapp")
+	hang := hangingServer(t)
+	cmd := exec.Command(bin)
+	cmd.Env = []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + hang, "WEBAPP_UPSTREAM_TIMEOUT=1500ms", "WEBAPP_DRAIN=500ms"}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	lines := bufio.NewScanner(stdout)
+	addr := ""
+	for addr == "" && lines.Scan() {
+		var m map[string]any
+		if json.Unmarshal(lines.Bytes(), &m) == nil && m["msg"] == "listening" {
+			addr = m["addr"].(string)
+		}
+	}
+	go func() {
+		for lines.Scan() { // keep the pipe drained
+		}
+	}()
+	if addr == "" {
+		t.Fatal("webapp did not log listening")
+	}
+
+	client := newClient(t)
+	inflight := make(chan int, 1)
+	go func() {
+		resp, err := client.Get("http://" + addr + "/current_time")
+		if err != nil {
+			inflight <- -1
+			return
+		}
+		resp.Body.Close()
+		inflight <- resp.StatusCode
+	}()
+	time.Sleep(300 * time.Millisecond)
+	stopped := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// New connections are refused once the drain is over and the listener
+	// is closed.
+	refused := false
+	for deadline := time.Now().Add(5 * time.Second); !refused && time.Now().Before(deadline); {
+		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
+		if err != nil {
+			refused = true
+			break
+		}
+		c.Close()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !refused {
+		t.Error("new connections still accepted after SIGTERM")
+	}
+	if status := <-inflight; status != http.StatusGatewayTimeout {
+		t.Errorf("in-flight request got %d, want its answer (504 from the hanging upstream)", status)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit: %v, want 0", err)
+		}
+		if d := time.Since(stopped); d > 10*time.Second {
+			t.Errorf("took %v to exit", d)
+		}
+	case <-time.After(12 * time.Second):
+		t.Fatal("still running 12 s after SIGTERM")
+	}
+}
