@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -129,5 +131,56 @@ func TestRunHelp(t *testing.T) {
 		if !strings.Contains(out.String(), v.Name) {
 			t.Errorf("-h does not list %s", v.Name)
 		}
+	}
+}
+
+// TestRunStartErrors: an address that is malformed or taken stops the
+// start before any warning about the settings, and a taken one is said to
+// be so, not called invalid.
+func TestRunStartErrors(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for addr, msg := range map[string]string{":99999": "invalid setting", busy.Addr().String(): "cannot start"} {
+		var out bytes.Buffer
+		if err := Run(context.Background(), []string{"authserver"}, func(k string) string {
+			return map[string]string{"AUTH_ADDR": addr}[k]
+		}, &out); err == nil {
+			t.Fatalf("%s: started", addr)
+		}
+		lines := servicetest.ParseLines(t, out.String())
+		if len(lines) != 1 || lines[0]["msg"] != msg || lines[0]["setting"] != "AUTH_ADDR" {
+			t.Errorf("%s: logged %s, want one line %q naming AUTH_ADDR", addr, out.String(), msg)
+		}
+	}
+}
+
+// TestRunWarnsOfEnvironmentOverrides: a setting in the settings file that
+// the environment overrides is named in a warning, not dropped silently.
+func TestRunWarnsOfEnvironmentOverrides(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "authserver.env")
+	if err := os.WriteFile(file, []byte("AUTH_ISSUER=http://from-file:5001\nAUTH_TOKEN_TTL=7s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"AUTH_ADDR": "127.0.0.1:0", "AUTH_DRAIN": "0s", "AUTH_ISSUER": "http://from-env:5001"}
+	var out bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // start, then stop at once
+	if err := Run(ctx, []string{"authserver", "-env-file", file}, func(k string) string { return env[k] }, &out); err != nil {
+		t.Fatal(err)
+	}
+	var warned []any
+	for _, l := range servicetest.ParseLines(t, out.String()) {
+		if l["msg"] == "the environment overrides the settings file" {
+			warned = append(warned, l["setting"])
+		}
+	}
+	if len(warned) != 1 || warned[0] != "AUTH_ISSUER" {
+		t.Fatalf("override warnings for %v, want AUTH_ISSUER only\n%s", warned, out.String())
 	}
 }

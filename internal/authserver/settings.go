@@ -22,7 +22,7 @@ func Vars() []config.Var {
 		{Name: "AUTH_AUDIENCE", Default: "resourceserver", Usage: "aud of every token"},
 		{Name: "AUTH_SIGNING_KEY", Default: "", Usage: "HS256 key, at least 32 bytes; empty: a random key per process (logged as a warning)"},
 		{Name: "AUTH_TOKEN_TTL", Default: "5s", Usage: "token lifetime, a Go duration from 1s to 1h"},
-		{Name: "AUTH_CLIENTS_FILE", Default: "", Usage: "JSON file that replaces the built-in client registry"},
+		{Name: "AUTH_CLIENTS_FILE", Default: "", Usage: "JSON file that replaces the built-in client registry", File: true},
 		{Name: "AUTH_MAX_AUTH_FAILURES", Default: "10", Usage: "failed client authentications per IP per minute before 429; 0 turns the limit off"},
 		{Name: "AUTH_TRUSTED_PROXIES", Default: "", Usage: "comma-separated CIDRs of proxies whose X-Forwarded-For names the caller"},
 	}...)

@@ -25,13 +25,19 @@ type Var struct {
 	Name    string
 	Default string
 	Usage   string
+	// File marks a setting that names a file: in a settings file, a
+	// relative path is taken from that file's folder.
+	File bool
 }
 
-// Error is an invalid setting. Its message never holds the value, which
-// may be a secret.
+// Error is an invalid setting. Its message holds the value only for
+// settings that are never secret (durations, numbers, URLs).
 type Error struct {
 	Setting string
 	Err     error
+	// Cannot is set when the setting is well formed but cannot be used
+	// (an address already in use): it is reported as such.
+	Cannot bool
 }
 
 func (e *Error) Error() string { return e.Setting + ": " + e.Err.Error() }
@@ -87,7 +93,7 @@ func (e *Env) Duration(name string, min, max time.Duration) time.Duration {
 	d, err := time.ParseDuration(e.String(name))
 	switch {
 	case err != nil:
-		e.Fail(name, errors.New("not a duration such as 5s"))
+		e.Fail(name, fmt.Errorf("%q is not a duration such as 5s", e.String(name)))
 	case d < min || d > max:
 		e.Fail(name, fmt.Errorf("%v is outside %v to %v", d, min, max))
 	}
@@ -99,7 +105,7 @@ func (e *Env) Int(name string, min, max int) int {
 	n, err := strconv.Atoi(e.String(name))
 	switch {
 	case err != nil:
-		e.Fail(name, errors.New("not an integer"))
+		e.Fail(name, fmt.Errorf("%q is not an integer", e.String(name)))
 	case n < min || n > max:
 		e.Fail(name, fmt.Errorf("%d is outside %d to %d", n, min, max))
 	}
@@ -111,13 +117,17 @@ func (e *Env) Int(name string, min, max int) int {
 func (e *Env) URL(name string) string {
 	s := e.String(name)
 	u, err := url.Parse(s)
+	shown := strconv.Quote(s)
+	if err != nil || u.User != nil {
+		shown = "the value" // it may hold credentials
+	}
 	switch {
 	case err != nil:
-		e.Fail(name, errors.New("not a URL"))
+		e.Fail(name, fmt.Errorf("%s is not a URL", shown))
 	case u.Scheme != "http" && u.Scheme != "https":
-		e.Fail(name, errors.New("not an http or https URL"))
+		e.Fail(name, fmt.Errorf("%s is not an http or https URL", shown))
 	case u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
-		e.Fail(name, errors.New("want scheme://host[:port][/path] and nothing more"))
+		e.Fail(name, fmt.Errorf("%s: want scheme://host[:port][/path] and nothing more", shown))
 	}
 	for len(s) > 0 && s[len(s)-1] == '/' {
 		s = s[:len(s)-1]
@@ -195,7 +205,11 @@ func Report(log *slog.Logger, err error) error {
 	}
 	var ce *Error
 	if errors.As(err, &ce) {
-		log.Error("invalid setting", slog.String("setting", ce.Setting), slog.String("error", ce.Err.Error()))
+		msg := "invalid setting"
+		if ce.Cannot {
+			msg = "cannot start"
+		}
+		log.Error(msg, slog.String("setting", ce.Setting), slog.String("error", ce.Err.Error()))
 	} else {
 		log.Error("cannot run", slog.String("error", err.Error()))
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -14,6 +15,8 @@ const maxEnvFile = 1 << 20
 // and lines starting with # ignored, a value optionally in matching single
 // or double quotes (taken as is, no escapes). Every name must be one of
 // vars, so that a misspelt setting is an error rather than silently unset.
+// A relative path given to a file setting (Var.File) is taken from the
+// folder the settings file is in, so one file works wherever it is mounted.
 // A file that does not exist is not an error: ok is false.
 func ReadEnvFile(path string, vars []Var) (values map[string]string, ok bool, err error) {
 	raw, err := ReadFile(path, maxEnvFile)
@@ -26,6 +29,11 @@ func ReadEnvFile(path string, vars []Var) (values map[string]string, ok bool, er
 	values, err = ParseEnvFile(string(raw), vars)
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, v := range vars {
+		if p, ok := values[v.Name]; ok && v.File && !filepath.IsAbs(p) {
+			values[v.Name] = filepath.Join(filepath.Dir(path), p)
+		}
 	}
 	return values, true, nil
 }
@@ -56,6 +64,14 @@ func ParseEnvFile(text string, vars []Var) (map[string]string, error) {
 		value = strings.TrimSpace(value)
 		if n := len(value); n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n-1] == value[0] {
 			value = value[1 : n-1]
+		} else if value == "#" || strings.HasPrefix(value, "#") || strings.Contains(value, " #") || strings.Contains(value, "\t#") {
+			// Other formats take these as comments, some do not: refuse
+			// rather than guess.
+			return nil, fmt.Errorf("line %d: %s: a # in a value is not a comment here; put comments on lines of their own, or quote the value", i+1, name)
+		}
+		if value == "" {
+			// An empty value would silently mean the default.
+			return nil, fmt.Errorf("line %d: %s is empty; delete the line (or comment it out) to keep the default", i+1, name)
 		}
 		values[name] = value
 	}

@@ -9,12 +9,12 @@ import (
 
 func TestParseEnvFile(t *testing.T) {
 	t.Parallel()
-	good := "# comment\n\nX_ADDR=:9\r\n X_TTL = 3s \nX_URL=\"http://h:1\"\nX_N='7'\nX_LEVEL=\n"
+	good := "# comment\n\nX_ADDR=:9\r\n X_TTL = 3s \nX_URL=\"http://h:1\"\nX_N='7'\nX_LEVEL=\"a # b\"\n"
 	got, err := ParseEnvFile(good, testVars)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"X_ADDR": ":9", "X_TTL": "3s", "X_URL": "http://h:1", "X_N": "7", "X_LEVEL": ""}
+	want := map[string]string{"X_ADDR": ":9", "X_TTL": "3s", "X_URL": "http://h:1", "X_N": "7", "X_LEVEL": "a # b"}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
@@ -28,6 +28,11 @@ func TestParseEnvFile(t *testing.T) {
 		"no equals":       "X_ADDR\n",
 		"empty name":      "=3\n",
 		"set twice":       "X_ADDR=1\nX_ADDR=2\n",
+		"empty value":     "X_ADDR=\n",
+		"empty quotes":    "X_ADDR=\"\"\n",
+		"inline comment":  "X_TTL=30s # thirty seconds\n",
+		"tab comment":     "X_TTL=30s\t# thirty seconds\n",
+		"only a comment":  "X_TTL=# none\n",
 	} {
 		if _, err := ParseEnvFile(text, testVars); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -74,6 +79,27 @@ func FuzzParseEnvFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadEnvFileRelativePaths: a relative file setting is taken from the
+// settings file's folder; an absolute one, and other settings, as they are.
+func TestReadEnvFileRelativePaths(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.env")
+	abs := filepath.Join(t.TempDir(), "ca.pem")
+	text := "X_FILE=clients.json\nX_CA=" + abs + "\nX_ADDR=a/b\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := append([]Var{{Name: "X_FILE", File: true}, {Name: "X_CA", File: true}}, testVars...)
+	values, _, err := ReadEnvFile(path, vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if values["X_FILE"] != filepath.Join(dir, "clients.json") || values["X_CA"] != abs || values["X_ADDR"] != "a/b" {
+		t.Fatalf("values = %v", values)
+	}
 }
 
 func TestReadFileRefusesDirectoryAndLargeFiles(t *testing.T) {

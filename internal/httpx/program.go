@@ -39,6 +39,7 @@ func (p Program) Run(ctx context.Context, args []string, getenv func(string) str
 	}
 	var fileValues map[string]string
 	fileFound, fileErr := false, error(nil)
+	getenvOuter := getenv
 	if flags.EnvFile != "" {
 		fileValues, fileFound, fileErr = config.ReadEnvFile(flags.EnvFile, p.Vars)
 		getenv = config.WithFile(getenv, fileValues)
@@ -63,12 +64,24 @@ func (p Program) Run(ctx context.Context, args []string, getenv func(string) str
 	if flags.HealthCheck {
 		return config.Report(log, CheckHealth(ctx, srv))
 	}
+	// Listen before building, so that an address in use stops the start
+	// before any warning about the settings is logged.
+	ln, err := Listen(srv)
+	if err != nil {
+		return config.Report(log, err)
+	}
+	for name := range fileValues {
+		if getenvOuter(name) != "" {
+			log.Warn("the environment overrides the settings file", slog.String("setting", name), slog.String("env_file", flags.EnvFile))
+		}
+	}
 	h, stop, err := build(log)
 	if err != nil {
+		ln.Close()
 		return config.Report(log, err)
 	}
 	if stop != nil {
 		defer stop()
 	}
-	return config.Report(log, ListenAndServe(ctx, log, srv, h))
+	return config.Report(log, Serve(ctx, log, srv, ln, h))
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,8 +56,8 @@ type ServerConfig struct {
 func ServerVars(prefix, addr string) []config.Var {
 	return []config.Var{
 		{Name: prefix + "_ADDR", Default: addr, Usage: "listen address"},
-		{Name: prefix + "_TLS_CERT_FILE", Usage: "PEM certificate; with " + prefix + "_TLS_KEY_FILE, serve HTTPS only"},
-		{Name: prefix + "_TLS_KEY_FILE", Usage: "PEM private key for " + prefix + "_TLS_CERT_FILE"},
+		{Name: prefix + "_TLS_CERT_FILE", Usage: "PEM certificate; with " + prefix + "_TLS_KEY_FILE, serve HTTPS only", File: true},
+		{Name: prefix + "_TLS_KEY_FILE", Usage: "PEM private key for " + prefix + "_TLS_CERT_FILE", File: true},
 		{Name: prefix + "_DRAIN", Default: "2s", Usage: "on SIGTERM/SIGINT: how long to keep serving, /healthz 503 and keep-alives off, before stopping"},
 		{Name: prefix + "_MAX_CONNS", Default: "2048", Usage: "connections open at once; more wait to be accepted"},
 		{Name: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
@@ -98,26 +100,53 @@ func (c ServerConfig) TLS() (*tls.Config, error) {
 	if err != nil {
 		return nil, &config.Error{Setting: c.Prefix + "_TLS_CERT_FILE", Err: err}
 	}
-	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}, nil
+	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"}}, nil
 }
 
-// ListenAndServe serves h as cfg says until ctx is done, then drains for
-// cfg.Drain, stops accepting, lets in-flight requests finish for up to
-// ShutdownGrace, and returns nil. Failing to start is an error naming the setting at fault.
-// It logs "listening" with the bound address, which tests read to find a
-// :0 port.
+// ListenAndServe serves h as cfg says until ctx is done: Listen, then Serve.
 func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h http.Handler) error {
-	tlsCfg, err := cfg.TLS()
+	ln, err := Listen(cfg)
 	if err != nil {
 		return err
 	}
+	return Serve(ctx, log, cfg, ln, h)
+}
+
+// Listen checks the address and TLS settings of cfg and opens its
+// listener. Failing is an error naming the setting at fault: an address
+// that is malformed is invalid, one that is taken cannot be used.
+func Listen(cfg ServerConfig) (net.Listener, error) {
+	_, port, err := net.SplitHostPort(cfg.Addr)
+	if err == nil {
+		if n, perr := strconv.Atoi(port); perr != nil || n < 0 || n > 65535 {
+			err = fmt.Errorf("port %q is not a number from 0 to 65535", port)
+		}
+	}
+	if err != nil {
+		return nil, &config.Error{Setting: cfg.Prefix + "_ADDR", Err: err}
+	}
+	tlsCfg, err := cfg.TLS()
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return &config.Error{Setting: cfg.Prefix + "_ADDR", Err: err}
+		return nil, &config.Error{Setting: cfg.Prefix + "_ADDR", Err: err, Cannot: true}
 	}
 	if cfg.MaxConns > 0 {
 		ln = limitListener(ln, cfg.MaxConns)
 	}
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+	}
+	return ln, nil
+}
+
+// Serve serves h on ln, which Listen opened for cfg, until ctx is done,
+// then drains for cfg.Drain, stops accepting, lets in-flight requests
+// finish for up to ShutdownGrace, and returns nil. It logs "listening"
+// with the bound address.
+func Serve(ctx context.Context, log *slog.Logger, cfg ServerConfig, ln net.Listener, h http.Handler) error {
 	var accepted, open atomic.Int64
 	var draining atomic.Bool
 	srv := &http.Server{
@@ -147,22 +176,15 @@ func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h h
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		TLSConfig:         tlsCfg,
 	}
 	scheme := "http"
-	if tlsCfg != nil {
+	if cfg.CertFile != "" {
 		scheme = "https"
 	}
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("scheme", scheme))
 
 	served := make(chan error, 1)
-	go func() {
-		if tlsCfg != nil {
-			served <- srv.ServeTLS(ln, "", "") // certificates are in srv.TLSConfig
-			return
-		}
-		served <- srv.Serve(ln)
-	}()
+	go func() { served <- srv.Serve(ln) }()
 	stats := make(chan os.Signal, 1)
 	notifyStats(stats)
 	defer signal.Stop(stats)

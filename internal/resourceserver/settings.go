@@ -19,7 +19,7 @@ func Vars() []config.Var {
 		{Name: "RESOURCE_CLIENT_SECRET", Default: defaultSecret, Usage: "client secret at the introspection endpoint"},
 		{Name: "RESOURCE_AUDIENCE", Default: "resourceserver", Usage: "the aud a token must carry"},
 		{Name: "RESOURCE_UPSTREAM_TIMEOUT", Default: "5s", Usage: "bound on one introspection call"},
-		{Name: "RESOURCE_CA_FILE", Default: "", Usage: "extra PEM roots trusted for an https:// RESOURCE_AUTH_URL"},
+		{Name: "RESOURCE_CA_FILE", Default: "", Usage: "extra PEM roots trusted for an https:// RESOURCE_AUTH_URL", File: true},
 	}...)
 }
 

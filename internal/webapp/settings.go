@@ -22,7 +22,7 @@ func Vars() []config.Var {
 		{Name: "WEBAPP_USERNAME", Default: "bob", Usage: "resource owner used when the caller sends no credentials"},
 		{Name: "WEBAPP_PASSWORD", Default: defaultPassword, Usage: "that resource owner's password"},
 		{Name: "WEBAPP_UPSTREAM_TIMEOUT", Default: "5s", Usage: "bound on each upstream call"},
-		{Name: "WEBAPP_CA_FILE", Default: "", Usage: "extra PEM roots trusted for https:// upstream URLs"},
+		{Name: "WEBAPP_CA_FILE", Default: "", Usage: "extra PEM roots trusted for https:// upstream URLs", File: true},
 	}...)
 }
 
