@@ -81,7 +81,13 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 // status but 200, or a body without a boolean active, is no answer: the
 // resource server cannot tell whether the token is good.
 func parseIntrospection(status int, raw []byte) (resource.TokenInfo, error) {
-	if status != http.StatusOK {
+	switch status {
+	case http.StatusOK:
+	case http.StatusUnauthorized:
+		return resource.TokenInfo{}, errors.New("introspection answered status 401: the authserver refused the resourceserver's client credentials: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE")
+	case http.StatusForbidden:
+		return resource.TokenInfo{}, errors.New("introspection answered status 403: the authserver does not let RESOURCE_CLIENT_ID introspect: its client needs \"introspect\": true")
+	default:
 		return resource.TokenInfo{}, fmt.Errorf("introspection answered status %d", status)
 	}
 	var b introspectionBody

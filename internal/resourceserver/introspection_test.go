@@ -1,6 +1,7 @@
 package resourceserver
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -52,4 +53,17 @@ func FuzzParseIntrospection(f *testing.F) {
 			t.Fatalf("status %d accepted", status)
 		}
 	})
+}
+
+// TestRefusedCredentialsSaySo: when the authserver refuses the
+// resourceserver itself, the error (which goes to the access log line)
+// names the settings to check.
+func TestRefusedCredentialsSaySo(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[int]string{401: "RESOURCE_CLIENT_SECRET must match", 403: `"introspect": true`} {
+		_, err := parseIntrospection(status, []byte(`{"error":"invalid_client"}`))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("status %d: %v, want it to say %q", status, err, want)
+		}
+	}
 }

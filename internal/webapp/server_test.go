@@ -209,6 +209,24 @@ func TestWebapp(t *testing.T) {
 	}
 }
 
+// TestRefusedCredentialsSaySo: when the authserver refuses the webapp's own
+// client credentials, the webapp's log line for the 502 names the settings
+// to check.
+func TestRefusedCredentialsSaySo(t *testing.T) {
+	t.Parallel()
+	u := newUpstreams(t)
+	u.authAns = jsonAnswer(401, `{"error":"invalid_client"}`)
+	h, logs := u.handler(t)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/current_time", nil))
+	if w.Code != http.StatusBadGateway {
+		t.Fatalf("status %d", w.Code)
+	}
+	if !strings.Contains(logs.String(), "refused the webapp's client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match") {
+		t.Fatalf("the log line does not say the webapp's credentials were refused:\n%s", logs)
+	}
+}
+
 // TestTokenRequests checks what the webapp sends the authserver and the
 // resourceserver: the right owner, exactly the call's scope, the token it
 // was given, and the request ID.

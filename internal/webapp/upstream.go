@@ -75,7 +75,17 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 		if status == http.StatusBadRequest && e.Error == oauth.CodeInvalidGrant {
 			return secret.String{}, fetch.ErrOwnerRefused
 		}
-		return secret.String{}, statusError(authserver, status)
+		if status == http.StatusUnauthorized {
+			// The one misconfiguration a user cannot see from outside:
+			// say it in the log line.
+			return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrRefused,
+				Cause: errors.New("status 401: the authserver refused the webapp's client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE")}
+		}
+		err := statusError(authserver, status)
+		if ue, ok := err.(*fetch.UpstreamError); ok && e.Error != "" {
+			ue.Cause = fmt.Errorf("%w: %s", ue.Cause, httpx.SafeText(e.Error))
+		}
+		return secret.String{}, err
 	}
 	var b struct {
 		AccessToken string `json:"access_token"`
