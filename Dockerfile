@@ -10,7 +10,8 @@ WORKDIR /src
 # The module has no dependencies: go.mod alone is the cache key for nothing,
 # so copy everything and build.
 COPY . .
-RUN test -n "$SERVICE" && test -d "./$SERVICE" \
+RUN case "$SERVICE" in authserver|resourceserver|webapp) ;; \
+     *) echo "Dockerfile: set --build-arg SERVICE=authserver, resourceserver or webapp (docker compose build sets it)" >&2; exit 1 ;; esac \
  && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/app "./$SERVICE"
 
 # A static binary, CA roots for https upstreams, and nothing else: no shell,
