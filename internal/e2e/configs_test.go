@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"oauthtime/internal/authserver"
+	"oauthtime/internal/config"
+	"oauthtime/internal/oauth"
+	"oauthtime/internal/resourceserver"
+	"oauthtime/internal/secret"
+	"oauthtime/internal/webapp"
+)
+
+// TestSettingsTemplates: every template in configs/ is a valid settings
+// file of its service, and the secrets in them match, so that copying them
+// all into place gives a system that works (CI also runs ./run.sh so).
+func TestSettingsTemplates(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..", "configs")
+	read := func(service string, vars []config.Var) map[string]string {
+		t.Helper()
+		raw, err := os.ReadFile(filepath.Join(root, service, service+".env.example"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		values, err := config.ParseEnvFile(string(raw), vars)
+		if err != nil {
+			t.Fatalf("%s template: %v", service, err)
+		}
+		return values
+	}
+	auth := read("authserver", authserver.Vars())
+	web := read("webapp", webapp.Vars())
+	res := read("resourceserver", resourceserver.Vars())
+	if auth["AUTH_CLIENTS_FILE"] != "clients.json" {
+		t.Fatalf("AUTH_CLIENTS_FILE = %q, want clients.json beside the settings file", auth["AUTH_CLIENTS_FILE"])
+	}
+	f, err := os.Open(filepath.Join(root, "authserver", "clients.json.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfgs, err := oauth.ParseClients(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := oauth.NewRegistry(cfgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var webID, resID string
+	for _, c := range cfgs {
+		if c.ClientID == web["WEBAPP_CLIENT_ID"] {
+			webID = c.ClientID
+		}
+		if c.ClientID == res["RESOURCE_CLIENT_ID"] {
+			resID = c.ClientID
+		}
+	}
+	if c, ok := reg.Authenticate(webID, secret.New(web["WEBAPP_CLIENT_SECRET"])); !ok || !c.Allows(oauth.GrantPassword) {
+		t.Error("the webapp template's client credentials do not match a password-grant client of clients.json.example")
+	}
+	if c, ok := reg.Authenticate(resID, secret.New(res["RESOURCE_CLIENT_SECRET"])); !ok || !c.Introspect {
+		t.Error("the resourceserver template's client credentials do not match an introspecting client of clients.json.example")
+	}
+}
