@@ -18,7 +18,7 @@ type Credentials struct {
 // ClientCredentials reads a client's credentials from the value of the
 // Authorization header (HTTP Basic, RFC 6749 §2.3.1) or from the client_id
 // and client_secret form parameters. Using both methods is an error (§2.3).
-// Credentials are never read from the query string (RFC-CHECKLIST 6749-05):
+// Credentials are never read from the query string (RFC 6749 §2.3.1):
 // the form is the request body.
 func ClientCredentials(authorization string, form Form) (Credentials, error) {
 	if authorization == "" {
