@@ -2,7 +2,6 @@ package authserver
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -99,5 +98,5 @@ func callerKey(a netip.Addr) string {
 		return a.String()
 	}
 	p, _ := a.Prefix(64)
-	return fmt.Sprint(p)
+	return p.String()
 }

@@ -90,10 +90,11 @@ func (e *Env) Set(name string) bool { return e.getenv(name) != "" }
 
 // Duration reads a Go duration within [min, max].
 func (e *Env) Duration(name string, min, max time.Duration) time.Duration {
-	d, err := time.ParseDuration(e.String(name))
+	s := e.String(name)
+	d, err := time.ParseDuration(s)
 	switch {
 	case err != nil:
-		e.Fail(name, fmt.Errorf("%q is not a duration such as 5s", e.String(name)))
+		e.Fail(name, fmt.Errorf("%q is not a duration such as 5s", s))
 	case d < min || d > max:
 		e.Fail(name, fmt.Errorf("%v is outside %v to %v", d, min, max))
 	}
@@ -102,10 +103,11 @@ func (e *Env) Duration(name string, min, max time.Duration) time.Duration {
 
 // Int reads an integer within [min, max].
 func (e *Env) Int(name string, min, max int) int {
-	n, err := strconv.Atoi(e.String(name))
+	s := e.String(name)
+	n, err := strconv.Atoi(s)
 	switch {
 	case err != nil:
-		e.Fail(name, fmt.Errorf("%q is not an integer", e.String(name)))
+		e.Fail(name, fmt.Errorf("%q is not an integer", s))
 	case n < min || n > max:
 		e.Fail(name, fmt.Errorf("%d is outside %d to %d", n, min, max))
 	}

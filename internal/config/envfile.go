@@ -64,7 +64,7 @@ func ParseEnvFile(text string, vars []Var) (map[string]string, error) {
 		value = strings.TrimSpace(value)
 		if n := len(value); n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n-1] == value[0] {
 			value = value[1 : n-1]
-		} else if value == "#" || strings.HasPrefix(value, "#") || strings.Contains(value, " #") || strings.Contains(value, "\t#") {
+		} else if strings.HasPrefix(value, "#") || strings.Contains(value, " #") || strings.Contains(value, "\t#") {
 			// Other formats take these as comments, some do not: refuse
 			// rather than guess.
 			return nil, fmt.Errorf("line %d: %s: a # in a value is not a comment here; put comments on lines of their own, or quote the value", i+1, name)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 
 	"oauthtime/internal/secret"
@@ -61,17 +62,25 @@ func ParseClients(r io.Reader) ([]ClientConfig, error) {
 	return cs, nil
 }
 
-// clientFields are the member names of a clients file's objects, exactly.
-var clientFields = map[string]bool{"client_id": true, "client_secret": true, "grant_types": true, "scope": true, "introspect": true}
+// isClientField reports whether name is exactly the json name of a
+// ClientConfig field: the struct tags are the one list of them.
+func isClientField(name string) bool {
+	t := reflect.TypeOf(ClientConfig{})
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Tag.Get("json") == name {
+			return true
+		}
+	}
+	return false
+}
 
 // checkMembers walks a clients file token by token and refuses a member
-// name that is not exactly one of clientFields, or is given twice in one
+// name that is not exactly a ClientConfig field's, or is given twice in one
 // object: encoding/json would match the first case-insensitively and let a
 // repeated one win silently. Anything else is left to the decoder.
 func checkMembers(raw []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	type object struct{ seen map[string]bool }
-	var stack []*object // the open objects and arrays (nil for an array)
+	var stack []map[string]bool // the names seen in each open object; nil for an array
 	expectKey := false
 	for {
 		tok, err := dec.Token()
@@ -85,7 +94,7 @@ func checkMembers(raw []byte) error {
 		case json.Delim:
 			switch v {
 			case '{':
-				stack = append(stack, &object{seen: map[string]bool{}})
+				stack = append(stack, map[string]bool{})
 				expectKey = true
 				continue
 			case '[':
@@ -95,14 +104,14 @@ func checkMembers(raw []byte) error {
 			}
 		case string:
 			if expectKey {
-				top := stack[len(stack)-1]
-				if len(stack) == 2 && !clientFields[v] {
+				seen := stack[len(stack)-1]
+				if len(stack) == 2 && !isClientField(v) {
 					return fmt.Errorf("unknown field %q (names are lower case)", v)
 				}
-				if top.seen[v] {
+				if seen[v] {
 					return fmt.Errorf("field %q given twice", v)
 				}
-				top.seen[v] = true
+				seen[v] = true
 				expectKey = false
 				continue
 			}

@@ -75,17 +75,16 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 		if status == http.StatusBadRequest && e.Error == oauth.CodeInvalidGrant {
 			return secret.String{}, fetch.ErrOwnerRefused
 		}
-		if status == http.StatusUnauthorized {
+		ue := statusError(authserver, status)
+		switch {
+		case status == http.StatusUnauthorized:
 			// The one misconfiguration a user cannot see from outside:
 			// say it in the log line.
-			return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrRefused,
-				Cause: errors.New("status 401: the authserver refused the webapp's client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE")}
-		}
-		err := statusError(authserver, status)
-		if ue, ok := err.(*fetch.UpstreamError); ok && e.Error != "" {
+			ue.Cause = fmt.Errorf("%w: the authserver refused the webapp's client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE", ue.Cause)
+		case e.Error != "":
 			ue.Cause = fmt.Errorf("%w: %s", ue.Cause, httpx.SafeText(e.Error))
 		}
-		return secret.String{}, err
+		return secret.String{}, ue
 	}
 	var b struct {
 		AccessToken string `json:"access_token"`
@@ -211,7 +210,7 @@ func transportError(service string, err error) error {
 // statusError classifies an upstream's error status: it refused the webapp
 // (4xx), is down or overloaded (429, 5xx), or answered with something no
 // contract has (anything else).
-func statusError(service string, status int) error {
+func statusError(service string, status int) *fetch.UpstreamError {
 	kind := fetch.ErrBadAnswer
 	switch {
 	case status == http.StatusTooManyRequests || status >= 500 && status <= 599:
