@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"oauthtime/internal/oauth"
+	"oauthtime/internal/wire"
 )
 
 // The authserver's two hot handlers, through the whole middleware, with no
@@ -14,7 +14,7 @@ import (
 
 func BenchmarkTokenHandler(b *testing.B) {
 	s := newTestServer(b, 0)
-	auth := oauth.BasicAuthorization("1234", "qwerty")
+	auth := wire.BasicAuthorization("1234", "qwerty")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -34,7 +34,7 @@ func BenchmarkIntrospectHandler(b *testing.B) {
 	s := newTestServer(b, 0)
 	tok := s.token(b, "current_time")
 	body := "token=" + tok
-	auth := oauth.BasicAuthorization("resourceserver", "resourceserver-secret")
+	auth := wire.BasicAuthorization("resourceserver", "resourceserver-secret")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

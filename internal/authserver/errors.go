@@ -9,6 +9,7 @@ import (
 
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/oauth"
+	"oauthtime/internal/wire"
 )
 
 // writeError is the one place where errors become HTTP responses.
@@ -16,13 +17,13 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *oauth.Error
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		e = &oauth.Error{Kind: oauth.KindInvalid, Code: oauth.CodeInvalidRequest, Description: "the request body is over 64 KiB"}
+		e = &oauth.Error{Kind: oauth.KindInvalid, Code: wire.CodeInvalidRequest, Description: "the request body is over 64 KiB"}
 	case errors.Is(err, errBodyUnreadable):
-		e = &oauth.Error{Kind: oauth.KindInvalid, Code: oauth.CodeInvalidRequest, Description: "the request body could not be read", Err: err}
+		e = &oauth.Error{Kind: oauth.KindInvalid, Code: wire.CodeInvalidRequest, Description: "the request body could not be read", Err: err}
 	case errors.Is(err, errContentType):
-		e = &oauth.Error{Kind: oauth.KindInvalid, Code: oauth.CodeInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"}
+		e = &oauth.Error{Kind: oauth.KindInvalid, Code: wire.CodeInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"}
 	case !errors.As(err, &e):
-		e = &oauth.Error{Kind: oauth.KindInternal, Code: oauth.CodeServerError, Description: "internal error", Err: err}
+		e = &oauth.Error{Kind: oauth.KindInternal, Code: wire.CodeServerError, Description: "internal error", Err: err}
 	}
 	status := statusOf(e.Kind)
 	if errors.Is(err, errBodyTooLarge) {

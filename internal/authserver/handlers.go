@@ -10,6 +10,7 @@ import (
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/oauth"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 // tokenResponse is the body of a successful token response (RFC 6749 §5.1).
@@ -143,7 +144,7 @@ func readRequest(r *http.Request, svc *oauth.Service, caller string) (oauth.Form
 	}
 	authz := r.Header.Values("Authorization")
 	if len(authz) > 1 {
-		return nil, oauth.Credentials{}, &oauth.Error{Kind: oauth.KindInvalid, Code: oauth.CodeInvalidRequest, Description: "more than one Authorization header"}
+		return nil, oauth.Credentials{}, &oauth.Error{Kind: oauth.KindInvalid, Code: wire.CodeInvalidRequest, Description: "more than one Authorization header"}
 	}
 	creds, err := oauth.ClientCredentials(r.Header.Get("Authorization"), form)
 	return form, creds, err

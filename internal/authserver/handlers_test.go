@@ -18,6 +18,7 @@ import (
 	"oauthtime/internal/logging"
 	"oauthtime/internal/oauth"
 	"oauthtime/internal/servicetest"
+	"oauthtime/internal/wire"
 )
 
 var testNow = time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
@@ -85,7 +86,7 @@ func (s testServer) do(t testing.TB, r request) *httptest.ResponseRecorder {
 	}
 	if r.basic != "" {
 		id, sec, _ := strings.Cut(r.basic, ":")
-		req.Header.Set("Authorization", oauth.BasicAuthorization(id, sec))
+		req.Header.Set("Authorization", wire.BasicAuthorization(id, sec))
 	}
 	for k, v := range r.header {
 		req.Header.Add(k, v)
@@ -495,7 +496,7 @@ func TestRFC6749_2_3_1_LimitHoldsWhenStaged(t *testing.T) {
 			body := &stagedBody{body: strings.NewReader(pwGrant), reached: &reached, release: release}
 			req := httptest.NewRequest(http.MethodPost, "/token", body)
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Authorization", oauth.BasicAuthorization("1234", "guess"))
+			req.Header.Set("Authorization", wire.BasicAuthorization("1234", "guess"))
 			w := httptest.NewRecorder()
 			s.h.ServeHTTP(w, req)
 			codes <- w.Code

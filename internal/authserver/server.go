@@ -10,6 +10,7 @@ import (
 
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/oauth"
+	"oauthtime/internal/wire"
 )
 
 // maxBody caps request bodies (the contract's 64 KiB).
@@ -34,7 +35,7 @@ func NewMetadata(issuer string, scopes []string) Metadata {
 		Issuer:                                    issuer,
 		TokenEndpoint:                             issuer + "/token",
 		IntrospectionEndpoint:                     issuer + "/introspect",
-		GrantTypesSupported:                       []string{oauth.GrantPassword},
+		GrantTypesSupported:                       []string{wire.GrantPassword},
 		ResponseTypesSupported:                    []string{},
 		TokenEndpointAuthMethodsSupported:         methods,
 		IntrospectionEndpointAuthMethodsSupported: methods,

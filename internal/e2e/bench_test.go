@@ -16,11 +16,11 @@ import (
 	"oauthtime/internal/clock"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/jwt"
-	"oauthtime/internal/oauth"
 	"oauthtime/internal/requestid"
 	"oauthtime/internal/resourceserver"
 	"oauthtime/internal/servicetest"
 	"oauthtime/internal/webapp"
+	"oauthtime/internal/wire"
 )
 
 // BenchmarkFlow measures the user's call, webapp /current_time, over
@@ -162,7 +162,7 @@ func benchBare(b *testing.B) {
 
 	rsClient := httpx.NewClient(5*time.Second, nil)
 	defer rsClient.Close()
-	rsAuth := oauth.BasicAuthorization("resourceserver", "resourceserver-secret")
+	rsAuth := wire.BasicAuthorization("resourceserver", "resourceserver-secret")
 	res := startBare(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		req, _ := http.NewRequest(http.MethodPost, auth.url+"/introspect", strings.NewReader("token="+url.QueryEscape(tok)))
@@ -182,7 +182,7 @@ func benchBare(b *testing.B) {
 	authClient, resClient := httpx.NewClient(5*time.Second, nil), httpx.NewClient(5*time.Second, nil)
 	defer authClient.Close()
 	defer resClient.Close()
-	webAuth := oauth.BasicAuthorization("1234", "qwerty")
+	webAuth := wire.BasicAuthorization("1234", "qwerty")
 	const id = "0123456789abcdef0123456789abcdef"
 	web := startBare(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		form := url.Values{"grant_type": {"password"}, "username": {"bob"}, "password": {"bob-pass"}, "scope": {"current_time"}}

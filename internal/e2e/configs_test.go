@@ -11,6 +11,7 @@ import (
 	"oauthtime/internal/resourceserver"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/webapp"
+	"oauthtime/internal/wire"
 )
 
 // TestSettingsTemplates: every template in configs/ is a valid settings
@@ -59,7 +60,7 @@ func TestSettingsTemplates(t *testing.T) {
 			resID = c.ClientID
 		}
 	}
-	if c, ok := reg.Authenticate(webID, secret.New(web["WEBAPP_CLIENT_SECRET"])); !ok || !c.Allows(oauth.GrantPassword) {
+	if c, ok := reg.Authenticate(webID, secret.New(web["WEBAPP_CLIENT_SECRET"])); !ok || !c.Allows(wire.GrantPassword) {
 		t.Error("the webapp template's client credentials do not match a password-grant client of clients.json.example")
 	}
 	if c, ok := reg.Authenticate(resID, secret.New(res["RESOURCE_CLIENT_SECRET"])); !ok || !c.Introspect {

@@ -9,8 +9,8 @@ import (
 	"errors"
 	"unicode/utf8"
 
-	"oauthtime/internal/resource"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 // Owner is the resource owner whose credentials get the token.
@@ -59,7 +59,7 @@ func New(tokens TokenSource, resources Resources) *Fetcher {
 
 // CurrentTime returns the resource server's current time for owner.
 func (f *Fetcher) CurrentTime(ctx context.Context, owner Owner) (string, error) {
-	token, err := f.token(ctx, owner, resource.ScopeCurrentTime)
+	token, err := f.token(ctx, owner, wire.ScopeCurrentTime)
 	if err != nil {
 		return "", err
 	}
@@ -68,7 +68,7 @@ func (f *Fetcher) CurrentTime(ctx context.Context, owner Owner) (string, error) 
 
 // EpochTime returns the resource server's epoch time for owner.
 func (f *Fetcher) EpochTime(ctx context.Context, owner Owner) (int64, error) {
-	token, err := f.token(ctx, owner, resource.ScopeEpochTime)
+	token, err := f.token(ctx, owner, wire.ScopeEpochTime)
 	if err != nil {
 		return 0, err
 	}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -66,25 +65,6 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		req.Header.Set(requestid.Header, id)
 	}
 	return c.http.Do(req)
-}
-
-// NewFormRequest returns a POST of the form-encoded body to url, carrying
-// the client's credentials as the Authorization header value, the shape of
-// every call to the authserver. Both such calls (a token request, an
-// introspection) are safe to repeat, so the request is marked idempotent:
-// when a kept-alive connection turns out to be closed before any byte of an
-// answer (the server stopping, say), the transport sends it again on
-// another connection instead of failing.
-func NewFormRequest(ctx context.Context, url, authorization, body string) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", authorization)
-	// Present but empty: marks the request idempotent without sending it.
-	req.Header["Idempotency-Key"] = nil
-	return req, nil
 }
 
 // Dials returns how many connections the client has opened.

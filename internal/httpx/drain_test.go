@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"oauthtime/internal/logging"
 	"oauthtime/internal/servicetest"
+	"oauthtime/internal/wire"
 )
 
 // rawConn is a keep-alive caller on one connection, with no retries of
@@ -158,7 +160,7 @@ func TestFormRequestRetried(t *testing.T) {
 	client := NewClient(2*time.Second, nil)
 	t.Cleanup(client.Close)
 	for i := 0; i < 2; i++ {
-		req, err := NewFormRequest(context.Background(), "http://"+ln.Addr().String()+"/token", "Basic eDp5", "grant_type=password")
+		req, err := wire.NewFormRequest(context.Background(), "http://"+ln.Addr().String()+"/token", "Basic eDp5", url.Values{"grant_type": {"password"}})
 		if err != nil {
 			t.Fatal(err)
 		}

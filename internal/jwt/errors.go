@@ -7,7 +7,7 @@ import "errors"
 var (
 	// ErrWeakKey: the HMAC key is shorter than MinKeySize (RFC 8725 §3.5).
 	ErrWeakKey = errors.New("jwt: key shorter than 32 bytes")
-	// ErrTooLarge: the token is longer than MaxTokenSize; nothing was decoded.
+	// ErrTooLarge: the token is longer than wire.MaxTokenSize; nothing was decoded.
 	ErrTooLarge = errors.New("jwt: token larger than 4096 bytes")
 	// ErrMalformed: not three segments of unpadded, canonical base64url.
 	ErrMalformed = errors.New("jwt: malformed compact serialization")

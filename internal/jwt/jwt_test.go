@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"oauthtime/internal/clock"
+	"oauthtime/internal/wire"
 )
 
 const (
@@ -152,7 +153,7 @@ func TestIssueUniqueIDs(t *testing.T) {
 func TestIssueRefusesOversizedToken(t *testing.T) {
 	t.Parallel()
 	iss := NewIssuer(testKey(t, 1), testIssuer, testAudience, 5*time.Second, clock.NewManual(testNow))
-	if _, err := iss.Issue(strings.Repeat("a", MaxTokenSize), "1234", "current_time"); !errors.Is(err, ErrTooLarge) {
+	if _, err := iss.Issue(strings.Repeat("a", wire.MaxTokenSize), "1234", "current_time"); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Issue(huge subject) error = %v, want ErrTooLarge", err)
 	}
 }
@@ -358,7 +359,7 @@ func TestVerifyRejects(t *testing.T) {
 		{"claims trailing object", key.Sign([]byte(goodHeader), []byte(object(goodClaims())+"{}")), ErrJSON},
 		{"too deep", sign(goodHeader, with("x", strings.Repeat("[", 40)+strings.Repeat("]", 40))), ErrJSON},
 		{"over 4 KiB", sign(goodHeader, with("pad", `"`+strings.Repeat("a", 4096)+`"`)), ErrTooLarge},
-		{"over 4 KiB of garbage", strings.Repeat("a", MaxTokenSize+1), ErrTooLarge},
+		{"over 4 KiB of garbage", strings.Repeat("a", wire.MaxTokenSize+1), ErrTooLarge},
 
 		// The signature is checked before any claim is read (CVE-2024-51744
 		// class): an expired token under a wrong key is a signature error.

@@ -10,14 +10,14 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+
+	"oauthtime/internal/wire"
 )
 
 const (
 	// MinKeySize is the shortest HS256 key accepted: 256 bits, the size of
 	// the MAC (RFC 7518 §3.2, RFC 8725 §3.5).
 	MinKeySize = 32
-	// MaxTokenSize bounds a token before any decoding is done.
-	MaxTokenSize = 4096
 )
 
 // b64 is unpadded base64url that also rejects non-zero trailing bits, so one
@@ -67,7 +67,7 @@ func (k *Key) get() *state { return k.states.Get().(*state) }
 
 // put returns st to the pool unless a hostile input grew its buffers.
 func (k *Key) put(st *state) {
-	if cap(st.buf) > 4*MaxTokenSize || cap(st.raw) > 4*MaxTokenSize {
+	if cap(st.buf) > 4*wire.MaxTokenSize || cap(st.raw) > 4*wire.MaxTokenSize {
 		return
 	}
 	k.states.Put(st)
@@ -115,7 +115,7 @@ func (k *Key) Verify(token string) (header, payload []byte, err error) {
 // MAC, and only then are header and payload decoded, so nothing an attacker
 // wrote is interpreted before the signature holds (RFC 8725 §3.3).
 func (k *Key) verify(st *state, token string) (header, payload []byte, err error) {
-	if len(token) > MaxTokenSize {
+	if len(token) > wire.MaxTokenSize {
 		return nil, nil, ErrTooLarge
 	}
 	dot1 := strings.IndexByte(token, '.')

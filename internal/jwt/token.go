@@ -11,6 +11,7 @@ import (
 
 	"oauthtime/internal/clock"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 // Claims are the claims of an access token (RFC 9068 §2.2). All are required.
@@ -81,7 +82,7 @@ func NewIssuer(key *Key, issuer, audience string, ttl time.Duration, clk clock.C
 
 // Issue signs a new access token for the resource owner subject, obtained by
 // client clientID, granting scope. It fails only if the token would be
-// larger than MaxTokenSize, which the Verifier would refuse.
+// larger than wire.MaxTokenSize, which the Verifier would refuse.
 func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
 	var id [16]byte // 128 bits for jti (RFC 7519 §4.1.7)
 	if _, err := rand.Read(id[:]); err != nil {
@@ -120,7 +121,7 @@ func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
 	b = b64.AppendEncode(b, c)
 	b = i.key.appendSignature(st, b)
 	st.buf = b
-	if len(b) > MaxTokenSize {
+	if len(b) > wire.MaxTokenSize {
 		return Token{}, ErrTooLarge
 	}
 	return Token{

@@ -12,10 +12,8 @@ import (
 	"slices"
 
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
-
-// GrantPassword is the one grant type this server implements (RFC 6749 §4.3).
-const GrantPassword = "password"
 
 // ClientConfig is one entry of the client registry as a clients file holds it.
 type ClientConfig struct {
@@ -30,7 +28,7 @@ type ClientConfig struct {
 // resource server's, with the well-known secrets of the contract.
 func DefaultClients() []ClientConfig {
 	return []ClientConfig{
-		{ClientID: "1234", ClientSecret: secret.New("qwerty"), GrantTypes: []string{GrantPassword}, Scope: "current_time epoch_time"},
+		{ClientID: "1234", ClientSecret: secret.New("qwerty"), GrantTypes: []string{wire.GrantPassword}, Scope: "current_time epoch_time"},
 		{ClientID: "resourceserver", ClientSecret: secret.New("resourceserver-secret"), GrantTypes: []string{}, Introspect: true},
 	}
 }
@@ -161,7 +159,7 @@ func NewRegistry(cfgs []ClientConfig) (*Registry, error) {
 			return nil, fmt.Errorf("client %q: client_secret is empty", cfg.ClientID)
 		}
 		for _, g := range cfg.GrantTypes {
-			if g != GrantPassword {
+			if g != wire.GrantPassword {
 				return nil, fmt.Errorf("client %q: grant type %q is not supported", cfg.ClientID, g)
 			}
 		}

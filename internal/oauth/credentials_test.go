@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 func basic(raw string) string { return "Basic " + base64.StdEncoding.EncodeToString([]byte(raw)) }
@@ -30,15 +31,15 @@ func TestClientCredentials(t *testing.T) {
 		{"Basic plus client_id in the body", basic("1234:qwerty"), Form{"client_id": "1234"}, "1234", "qwerty", ""},
 		{"6749-04 body credentials", "", Form{"client_id": "1234", "client_secret": "qwerty"}, "1234", "qwerty", ""},
 		{"nothing", "", Form{}, "", "", ""},
-		{"6749-01 both methods", basic("1234:qwerty"), Form{"client_secret": "qwerty"}, "", "", CodeInvalidRequest},
-		{"Basic and another body client_id", basic("1234:qwerty"), Form{"client_id": "5678"}, "", "", CodeInvalidRequest},
-		{"bad %-encoding", basic("12%zz:qwerty"), nil, "", "", CodeInvalidRequest},
-		{"bad %-encoding in secret", basic("1234:qw%"), nil, "", "", CodeInvalidRequest},
-		{"bad base64", "Basic !!!", nil, "", "", CodeInvalidRequest},
-		{"no colon", basic("1234qwerty"), nil, "", "", CodeInvalidRequest},
-		{"no payload", "Basic", nil, "", "", CodeInvalidRequest},
-		{"empty id", basic(":qwerty"), nil, "", "", CodeInvalidClient},
-		{"Bearer scheme", "Bearer abc", nil, "", "", CodeInvalidClient},
+		{"6749-01 both methods", basic("1234:qwerty"), Form{"client_secret": "qwerty"}, "", "", wire.CodeInvalidRequest},
+		{"Basic and another body client_id", basic("1234:qwerty"), Form{"client_id": "5678"}, "", "", wire.CodeInvalidRequest},
+		{"bad %-encoding", basic("12%zz:qwerty"), nil, "", "", wire.CodeInvalidRequest},
+		{"bad %-encoding in secret", basic("1234:qw%"), nil, "", "", wire.CodeInvalidRequest},
+		{"bad base64", "Basic !!!", nil, "", "", wire.CodeInvalidRequest},
+		{"no colon", basic("1234qwerty"), nil, "", "", wire.CodeInvalidRequest},
+		{"no payload", "Basic", nil, "", "", wire.CodeInvalidRequest},
+		{"empty id", basic(":qwerty"), nil, "", "", wire.CodeInvalidClient},
+		{"Bearer scheme", "Bearer abc", nil, "", "", wire.CodeInvalidClient},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,7 +77,7 @@ func TestBasicInterop(t *testing.T) {
 		t.Fatal(err)
 	}
 	const id, sec = "we:ird%id +1", "s3:cr%t+ value"
-	header := BasicAuthorization(id, sec)
+	header := wire.BasicAuthorization(id, sec)
 	c, err := ClientCredentials(header, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +116,7 @@ func TestParseForm(t *testing.T) {
 			t.Parallel()
 			got, err := ParseForm(tt.body)
 			if tt.wantErr {
-				if !isCode(err, CodeInvalidRequest) {
+				if !isCode(err, wire.CodeInvalidRequest) {
 					t.Fatalf("error = %v, want invalid_request", err)
 				}
 				return
@@ -190,10 +191,10 @@ func TestRegistry(t *testing.T) {
 	if !reg.Uses("1234", secret.New("qwerty")) || reg.Uses("1234", secret.New("qwerty2")) || reg.Uses("nobody", secret.New("qwerty")) {
 		t.Error("Uses answers wrongly")
 	}
-	if c, ok := reg.Authenticate("1234", secret.New("qwerty")); !ok || !c.Allows(GrantPassword) || c.Introspect {
+	if c, ok := reg.Authenticate("1234", secret.New("qwerty")); !ok || !c.Allows(wire.GrantPassword) || c.Introspect {
 		t.Errorf("client 1234 = %+v, %v", c, ok)
 	}
-	if c, ok := reg.Authenticate("resourceserver", secret.New("resourceserver-secret")); !ok || c.Allows(GrantPassword) || !c.Introspect {
+	if c, ok := reg.Authenticate("resourceserver", secret.New("resourceserver-secret")); !ok || c.Allows(wire.GrantPassword) || !c.Introspect {
 		t.Errorf("client resourceserver = %+v, %v", c, ok)
 	}
 }
@@ -202,7 +203,7 @@ func TestRegistry(t *testing.T) {
 // panics, and what it returns is consistent.
 func FuzzClientCredentials(f *testing.F) {
 	f.Add(basic("1234:qwerty"), "grant_type=password&username=bob&password=x")
-	f.Add(BasicAuthorization("we:ird%id +1", "s3:cr%t+ value"), "client_id=we%3Aird")
+	f.Add(wire.BasicAuthorization("we:ird%id +1", "s3:cr%t+ value"), "client_id=we%3Aird")
 	f.Add("", "client_id=1234&client_secret=qwerty")
 	f.Add("Basic !!", "a=%zz")
 	f.Add("basic Og==", "client_secret=x&client_secret=y")
@@ -210,7 +211,7 @@ func FuzzClientCredentials(f *testing.F) {
 	f.Fuzz(func(t *testing.T, authorization, body string) {
 		form, err := ParseForm(body)
 		if err != nil {
-			if !isCode(err, CodeInvalidRequest) {
+			if !isCode(err, wire.CodeInvalidRequest) {
 				t.Fatalf("ParseForm error %v is not invalid_request", err)
 			}
 			return
@@ -222,7 +223,7 @@ func FuzzClientCredentials(f *testing.F) {
 		}
 		c, err := ClientCredentials(authorization, form)
 		if err != nil {
-			if !isCode(err, CodeInvalidRequest) && !isCode(err, CodeInvalidClient) {
+			if !isCode(err, wire.CodeInvalidRequest) && !isCode(err, wire.CodeInvalidClient) {
 				t.Fatalf("ClientCredentials error %v has no OAuth code", err)
 			}
 			return
@@ -235,7 +236,7 @@ func FuzzClientCredentials(f *testing.F) {
 				t.Fatal("two authentication methods accepted")
 			}
 			// Whatever was accepted must survive an encode and decode.
-			again, err := ClientCredentials(BasicAuthorization(c.ID, c.Secret.Reveal()), nil)
+			again, err := ClientCredentials(wire.BasicAuthorization(c.ID, c.Secret.Reveal()), nil)
 			if err != nil || again.ID != c.ID || again.Secret.Reveal() != c.Secret.Reveal() {
 				t.Fatalf("round trip of %q/%q gave %q/%q, %v", c.ID, c.Secret.Reveal(), again.ID, again.Secret.Reveal(), err)
 			}
@@ -252,7 +253,7 @@ func FuzzParseForm(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		form, err := ParseForm(body)
 		if err != nil {
-			if !isCode(err, CodeInvalidRequest) {
+			if !isCode(err, wire.CodeInvalidRequest) {
 				t.Fatalf("error %v is not invalid_request", err)
 			}
 			return

@@ -8,19 +8,8 @@ package oauth
 import (
 	"fmt"
 	"time"
-)
 
-// Error codes of RFC 6749 §5.2, and temporarily_unavailable (§4.1.2.1) for
-// a caller that is being rate limited.
-const (
-	CodeInvalidRequest         = "invalid_request"
-	CodeInvalidClient          = "invalid_client"
-	CodeInvalidGrant           = "invalid_grant"
-	CodeUnauthorizedClient     = "unauthorized_client"
-	CodeUnsupportedGrantType   = "unsupported_grant_type"
-	CodeInvalidScope           = "invalid_scope"
-	CodeTemporarilyUnavailable = "temporarily_unavailable"
-	CodeServerError            = "server_error"
+	"oauthtime/internal/wire"
 )
 
 // Kind says what sort of failure an Error is; it is what the transport turns
@@ -61,13 +50,13 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 func invalidRequest(desc string) *Error {
-	return &Error{Kind: KindInvalid, Code: CodeInvalidRequest, Description: desc}
+	return &Error{Kind: KindInvalid, Code: wire.CodeInvalidRequest, Description: desc}
 }
 
 func invalidClient(desc string) *Error {
-	return &Error{Kind: KindUnauthenticated, Code: CodeInvalidClient, Description: desc}
+	return &Error{Kind: KindUnauthenticated, Code: wire.CodeInvalidClient, Description: desc}
 }
 
 func invalidScope(desc string) *Error {
-	return &Error{Kind: KindInvalid, Code: CodeInvalidScope, Description: desc}
+	return &Error{Kind: KindInvalid, Code: wire.CodeInvalidScope, Description: desc}
 }

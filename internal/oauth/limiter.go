@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"oauthtime/internal/clock"
+	"oauthtime/internal/wire"
 )
 
 // maxTracked bounds the callers the limiter remembers.
@@ -114,7 +115,7 @@ func (l *Limiter) Attempt(caller string, check func() bool) (bool, error) {
 func (l *Limiter) limited(r *record, now time.Time) error {
 	return &Error{
 		Kind:        KindRateLimited,
-		Code:        CodeTemporarilyUnavailable,
+		Code:        wire.CodeTemporarilyUnavailable,
 		Description: "too many failed client authentications, try again later",
 		RetryAfter:  r.failures[0].Add(l.window).Sub(now),
 	}

@@ -12,6 +12,7 @@ import (
 	"oauthtime/internal/clock"
 	"oauthtime/internal/jwt"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 const testIssuer = "http://localhost:5001"
@@ -28,7 +29,7 @@ type fixture struct {
 func newFixture(t *testing.T, maxFailures int) fixture {
 	t.Helper()
 	reg, err := NewRegistry(append(DefaultClients(),
-		ClientConfig{ClientID: "noscope", ClientSecret: secret.New("s"), GrantTypes: []string{GrantPassword}},
+		ClientConfig{ClientID: "noscope", ClientSecret: secret.New("s"), GrantTypes: []string{wire.GrantPassword}},
 		ClientConfig{ClientID: "nogrant", ClientSecret: secret.New("s"), Scope: "current_time"},
 	))
 	if err != nil {
@@ -70,26 +71,26 @@ func TestToken(t *testing.T) {
 		{"scope reordered and repeated", func(r *TokenRequest) { r.Scope = "epoch_time current_time epoch_time" }, "", 0, "current_time epoch_time"},
 		{"scope of only spaces is the default", func(r *TokenRequest) { r.Scope = "  " }, "", 0, "current_time epoch_time"},
 		{"any user and password", func(r *TokenRequest) { r.Username, r.Password = "alice", secret.New("x") }, "", 0, "current_time epoch_time"},
-		{"6749-13 no client authentication", func(r *TokenRequest) { r.Client = Credentials{} }, CodeInvalidClient, KindUnauthenticated, ""},
-		{"unknown client", func(r *TokenRequest) { r.Client.ID = "nobody" }, CodeInvalidClient, KindUnauthenticated, ""},
-		{"wrong secret", func(r *TokenRequest) { r.Client.Secret = secret.New("QWERTY") }, CodeInvalidClient, KindUnauthenticated, ""},
-		{"no secret", func(r *TokenRequest) { r.Client.Secret = secret.String{} }, CodeInvalidClient, KindUnauthenticated, ""},
-		{"6749-16 grant_type missing", func(r *TokenRequest) { r.GrantType = "" }, CodeInvalidRequest, KindInvalid, ""},
-		{"grant_type client_credentials", func(r *TokenRequest) { r.GrantType = "client_credentials" }, CodeUnsupportedGrantType, KindInvalid, ""},
-		{"grant_type PASSWORD", func(r *TokenRequest) { r.GrantType = "PASSWORD" }, CodeUnsupportedGrantType, KindInvalid, ""},
-		{"client not registered for password", func(r *TokenRequest) { r.Client = rs() }, CodeUnauthorizedClient, KindInvalid, ""},
-		{"client without grant types", func(r *TokenRequest) { r.Client = Credentials{ID: "nogrant", Secret: secret.New("s")} }, CodeUnauthorizedClient, KindInvalid, ""},
-		{"6749-16 username missing", func(r *TokenRequest) { r.Username = "" }, CodeInvalidRequest, KindInvalid, ""},
-		{"6749-16 password missing", func(r *TokenRequest) { r.Password = secret.String{} }, CodeInvalidRequest, KindInvalid, ""},
-		{"username not UTF-8", func(r *TokenRequest) { r.Username = "b\xffb" }, CodeInvalidRequest, KindInvalid, ""},
-		{"username with NUL", func(r *TokenRequest) { r.Username = "b\x00b" }, CodeInvalidRequest, KindInvalid, ""},
-		{"username with LF", func(r *TokenRequest) { r.Username = "bob\nINFO fake" }, CodeInvalidRequest, KindInvalid, ""},
-		{"username too long for a token", func(r *TokenRequest) { r.Username = strings.Repeat("u", 5000) }, CodeInvalidRequest, KindInvalid, ""},
-		{"unknown scope", func(r *TokenRequest) { r.Scope = "admin" }, CodeInvalidScope, KindInvalid, ""},
-		{"scope beyond the client's", func(r *TokenRequest) { r.Scope = "current_time admin" }, CodeInvalidScope, KindInvalid, ""},
-		{"scope case differs", func(r *TokenRequest) { r.Scope = "Current_Time" }, CodeInvalidScope, KindInvalid, ""},
-		{"scope malformed", func(r *TokenRequest) { r.Scope = "current_time\tepoch_time" }, CodeInvalidScope, KindInvalid, ""},
-		{"6749-14 no scope and no default", func(r *TokenRequest) { r.Client = Credentials{ID: "noscope", Secret: secret.New("s")} }, CodeInvalidScope, KindInvalid, ""},
+		{"6749-13 no client authentication", func(r *TokenRequest) { r.Client = Credentials{} }, wire.CodeInvalidClient, KindUnauthenticated, ""},
+		{"unknown client", func(r *TokenRequest) { r.Client.ID = "nobody" }, wire.CodeInvalidClient, KindUnauthenticated, ""},
+		{"wrong secret", func(r *TokenRequest) { r.Client.Secret = secret.New("QWERTY") }, wire.CodeInvalidClient, KindUnauthenticated, ""},
+		{"no secret", func(r *TokenRequest) { r.Client.Secret = secret.String{} }, wire.CodeInvalidClient, KindUnauthenticated, ""},
+		{"6749-16 grant_type missing", func(r *TokenRequest) { r.GrantType = "" }, wire.CodeInvalidRequest, KindInvalid, ""},
+		{"grant_type client_credentials", func(r *TokenRequest) { r.GrantType = "client_credentials" }, wire.CodeUnsupportedGrantType, KindInvalid, ""},
+		{"grant_type PASSWORD", func(r *TokenRequest) { r.GrantType = "PASSWORD" }, wire.CodeUnsupportedGrantType, KindInvalid, ""},
+		{"client not registered for password", func(r *TokenRequest) { r.Client = rs() }, wire.CodeUnauthorizedClient, KindInvalid, ""},
+		{"client without grant types", func(r *TokenRequest) { r.Client = Credentials{ID: "nogrant", Secret: secret.New("s")} }, wire.CodeUnauthorizedClient, KindInvalid, ""},
+		{"6749-16 username missing", func(r *TokenRequest) { r.Username = "" }, wire.CodeInvalidRequest, KindInvalid, ""},
+		{"6749-16 password missing", func(r *TokenRequest) { r.Password = secret.String{} }, wire.CodeInvalidRequest, KindInvalid, ""},
+		{"username not UTF-8", func(r *TokenRequest) { r.Username = "b\xffb" }, wire.CodeInvalidRequest, KindInvalid, ""},
+		{"username with NUL", func(r *TokenRequest) { r.Username = "b\x00b" }, wire.CodeInvalidRequest, KindInvalid, ""},
+		{"username with LF", func(r *TokenRequest) { r.Username = "bob\nINFO fake" }, wire.CodeInvalidRequest, KindInvalid, ""},
+		{"username too long for a token", func(r *TokenRequest) { r.Username = strings.Repeat("u", 5000) }, wire.CodeInvalidRequest, KindInvalid, ""},
+		{"unknown scope", func(r *TokenRequest) { r.Scope = "admin" }, wire.CodeInvalidScope, KindInvalid, ""},
+		{"scope beyond the client's", func(r *TokenRequest) { r.Scope = "current_time admin" }, wire.CodeInvalidScope, KindInvalid, ""},
+		{"scope case differs", func(r *TokenRequest) { r.Scope = "Current_Time" }, wire.CodeInvalidScope, KindInvalid, ""},
+		{"scope malformed", func(r *TokenRequest) { r.Scope = "current_time\tepoch_time" }, wire.CodeInvalidScope, KindInvalid, ""},
+		{"6749-14 no scope and no default", func(r *TokenRequest) { r.Client = Credentials{ID: "noscope", Secret: secret.New("s")} }, wire.CodeInvalidScope, KindInvalid, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,10 +155,10 @@ func TestIntrospect(t *testing.T) {
 		{"7662-03 active", IntrospectRequest{Client: rs(), Token: good.AccessToken}, "", 0, true},
 		{"7662-08 garbage is inactive", IntrospectRequest{Client: rs(), Token: secret.New("garbage")}, "", 0, false},
 		{"7662-08 tampered is inactive", IntrospectRequest{Client: rs(), Token: secret.New(good.AccessToken.Reveal() + "x")}, "", 0, false},
-		{"7662-09 no client authentication", IntrospectRequest{Token: good.AccessToken}, CodeInvalidClient, KindUnauthenticated, false},
-		{"7662-07 wrong secret", IntrospectRequest{Client: Credentials{ID: "resourceserver", Secret: secret.New("x")}, Token: good.AccessToken}, CodeInvalidClient, KindUnauthenticated, false},
-		{"7662-10 client without the right", IntrospectRequest{Client: webapp(), Token: good.AccessToken}, CodeUnauthorizedClient, KindForbidden, false},
-		{"7662-01 token missing", IntrospectRequest{Client: rs()}, CodeInvalidRequest, KindInvalid, false},
+		{"7662-09 no client authentication", IntrospectRequest{Token: good.AccessToken}, wire.CodeInvalidClient, KindUnauthenticated, false},
+		{"7662-07 wrong secret", IntrospectRequest{Client: Credentials{ID: "resourceserver", Secret: secret.New("x")}, Token: good.AccessToken}, wire.CodeInvalidClient, KindUnauthenticated, false},
+		{"7662-10 client without the right", IntrospectRequest{Client: webapp(), Token: good.AccessToken}, wire.CodeUnauthorizedClient, KindForbidden, false},
+		{"7662-01 token missing", IntrospectRequest{Client: rs()}, wire.CodeInvalidRequest, KindInvalid, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,12 +208,12 @@ func TestBruteForceLimit(t *testing.T) {
 	bad := passwordRequest()
 	bad.Client.Secret = secret.New("guess")
 	for i := 0; i < 2; i++ {
-		if _, err := f.svc.Token(ctx, bad); !isCode(err, CodeInvalidClient) {
+		if _, err := f.svc.Token(ctx, bad); !isCode(err, wire.CodeInvalidClient) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
 	f.clock.Advance(10 * time.Second)
-	if _, err := f.svc.Introspect(ctx, IntrospectRequest{Client: Credentials{ID: "resourceserver", Secret: secret.New("guess")}, Caller: bad.Caller, Token: secret.New("t")}); !isCode(err, CodeInvalidClient) {
+	if _, err := f.svc.Introspect(ctx, IntrospectRequest{Client: Credentials{ID: "resourceserver", Secret: secret.New("guess")}, Caller: bad.Caller, Token: secret.New("t")}); !isCode(err, wire.CodeInvalidClient) {
 		t.Fatalf("third failure: %v", err)
 	}
 	err := f.svc.Admit(bad.Caller)
@@ -290,9 +291,9 @@ func TestRFC6749_2_3_1_LimitHoldsUnderRace(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case isCode(err, CodeInvalidClient):
+			case isCode(err, wire.CodeInvalidClient):
 				failed++
-			case isCode(err, CodeTemporarilyUnavailable):
+			case isCode(err, wire.CodeTemporarilyUnavailable):
 				limit++
 			default:
 				t.Errorf("unexpected answer %v", err)
@@ -362,7 +363,7 @@ func TestAuthFailureSameWork(t *testing.T) {
 	unknown.Client.ID = "9999"
 	allocs := func(req TokenRequest) float64 {
 		return testing.AllocsPerRun(200, func() {
-			if _, err := f.svc.Token(context.Background(), req); !isCode(err, CodeInvalidClient) {
+			if _, err := f.svc.Token(context.Background(), req); !isCode(err, wire.CodeInvalidClient) {
 				t.Fatal(err)
 			}
 		})

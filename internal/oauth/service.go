@@ -8,6 +8,7 @@ import (
 
 	"oauthtime/internal/jwt"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 // Service is the authorization server: it issues access tokens with the
@@ -63,10 +64,10 @@ func (s *Service) Token(_ context.Context, req TokenRequest) (TokenResponse, err
 	switch {
 	case req.GrantType == "":
 		return TokenResponse{}, invalidRequest("grant_type is required")
-	case req.GrantType != GrantPassword:
-		return TokenResponse{}, &Error{Kind: KindInvalid, Code: CodeUnsupportedGrantType, Description: "only the password grant is supported"}
-	case !client.Allows(GrantPassword):
-		return TokenResponse{}, &Error{Kind: KindInvalid, Code: CodeUnauthorizedClient, Description: "the client may not use the password grant"}
+	case req.GrantType != wire.GrantPassword:
+		return TokenResponse{}, &Error{Kind: KindInvalid, Code: wire.CodeUnsupportedGrantType, Description: "only the password grant is supported"}
+	case !client.Allows(wire.GrantPassword):
+		return TokenResponse{}, &Error{Kind: KindInvalid, Code: wire.CodeUnauthorizedClient, Description: "the client may not use the password grant"}
 	case req.Username == "" || req.Password.Empty():
 		return TokenResponse{}, invalidRequest("username and password are required")
 	case !utf8.ValidString(req.Username):
@@ -85,7 +86,7 @@ func (s *Service) Token(_ context.Context, req TokenRequest) (TokenResponse, err
 		return TokenResponse{}, invalidRequest("the username is too long")
 	}
 	if err != nil {
-		return TokenResponse{}, &Error{Kind: KindInternal, Code: CodeServerError, Description: "the token could not be issued", Err: err}
+		return TokenResponse{}, &Error{Kind: KindInternal, Code: wire.CodeServerError, Description: "the token could not be issued", Err: err}
 	}
 	return TokenResponse{
 		AccessToken: tok.Raw,
@@ -120,7 +121,7 @@ func (s *Service) Introspect(_ context.Context, req IntrospectRequest) (Introspe
 		return Introspection{}, err
 	}
 	if !client.Introspect {
-		return Introspection{}, &Error{Kind: KindForbidden, Code: CodeUnauthorizedClient, Description: "the client may not introspect tokens"}
+		return Introspection{}, &Error{Kind: KindForbidden, Code: wire.CodeUnauthorizedClient, Description: "the client may not introspect tokens"}
 	}
 	if req.Token.Empty() {
 		return Introspection{}, invalidRequest("token is required")

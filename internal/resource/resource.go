@@ -13,14 +13,8 @@ import (
 	"time"
 
 	"oauthtime/internal/clock"
-	"oauthtime/internal/jwt"
 	"oauthtime/internal/secret"
-)
-
-// The scopes of the two resources.
-const (
-	ScopeCurrentTime = "current_time"
-	ScopeEpochTime   = "epoch_time"
+	"oauthtime/internal/wire"
 )
 
 // TokenInfo is what the authorization server says about a token
@@ -65,8 +59,8 @@ func NewGuard(introspector Introspector, audience string) *Guard {
 // of seconds, a cache would only delay revocation (RFC 7662 §4).
 func (g *Guard) Authorize(ctx context.Context, token secret.String, scope string) (TokenInfo, error) {
 	// No token we issue is larger; a larger one need not cost a round trip.
-	if len(token.Reveal()) > jwt.MaxTokenSize {
-		return TokenInfo{}, fmt.Errorf("%w: larger than %d bytes", ErrInvalidToken, jwt.MaxTokenSize)
+	if len(token.Reveal()) > wire.MaxTokenSize {
+		return TokenInfo{}, fmt.Errorf("%w: larger than %d bytes", ErrInvalidToken, wire.MaxTokenSize)
 	}
 	info, err := g.introspector.Introspect(ctx, token)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"oauthtime/internal/clock"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 // fakeIntrospector answers with info or err and counts calls.
@@ -35,15 +36,15 @@ func TestAuthorize(t *testing.T) {
 		want      error
 		wantCalls int
 	}{
-		{"granted", active, nil, "t", ScopeCurrentTime, nil, 1},
-		{"granted among audiences", TokenInfo{Active: true, Scope: "epoch_time", Audience: []string{"x", "resourceserver"}}, nil, "t", ScopeEpochTime, nil, 1},
-		{"6750-08 inactive", TokenInfo{}, nil, "t", ScopeCurrentTime, ErrInvalidToken, 1},
-		{"9068-12 other audience", TokenInfo{Active: true, Scope: "current_time", Audience: []string{"other"}}, nil, "t", ScopeCurrentTime, ErrInvalidToken, 1},
-		{"8725-10 no audience", TokenInfo{Active: true, Scope: "current_time"}, nil, "t", ScopeCurrentTime, ErrInvalidToken, 1},
-		{"9068-16 scope missing", TokenInfo{Active: true, Scope: "epoch_time", Audience: []string{"resourceserver"}}, nil, "t", ScopeCurrentTime, ErrInsufficientScope, 1},
-		{"scope prefix is not the scope", TokenInfo{Active: true, Scope: "current_time_x", Audience: []string{"resourceserver"}}, nil, "t", ScopeCurrentTime, ErrInsufficientScope, 1},
-		{"authserver down", TokenInfo{}, errors.New("connection refused"), "t", ScopeCurrentTime, ErrUnavailable, 1},
-		{"oversized token never sent", active, nil, strings.Repeat("a", 4097), ScopeCurrentTime, ErrInvalidToken, 0},
+		{"granted", active, nil, "t", wire.ScopeCurrentTime, nil, 1},
+		{"granted among audiences", TokenInfo{Active: true, Scope: "epoch_time", Audience: []string{"x", "resourceserver"}}, nil, "t", wire.ScopeEpochTime, nil, 1},
+		{"6750-08 inactive", TokenInfo{}, nil, "t", wire.ScopeCurrentTime, ErrInvalidToken, 1},
+		{"9068-12 other audience", TokenInfo{Active: true, Scope: "current_time", Audience: []string{"other"}}, nil, "t", wire.ScopeCurrentTime, ErrInvalidToken, 1},
+		{"8725-10 no audience", TokenInfo{Active: true, Scope: "current_time"}, nil, "t", wire.ScopeCurrentTime, ErrInvalidToken, 1},
+		{"9068-16 scope missing", TokenInfo{Active: true, Scope: "epoch_time", Audience: []string{"resourceserver"}}, nil, "t", wire.ScopeCurrentTime, ErrInsufficientScope, 1},
+		{"scope prefix is not the scope", TokenInfo{Active: true, Scope: "current_time_x", Audience: []string{"resourceserver"}}, nil, "t", wire.ScopeCurrentTime, ErrInsufficientScope, 1},
+		{"authserver down", TokenInfo{}, errors.New("connection refused"), "t", wire.ScopeCurrentTime, ErrUnavailable, 1},
+		{"oversized token never sent", active, nil, strings.Repeat("a", 4097), wire.ScopeCurrentTime, ErrInvalidToken, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

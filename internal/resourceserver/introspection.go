@@ -9,9 +9,9 @@ import (
 	"net/url"
 
 	"oauthtime/internal/httpx"
-	"oauthtime/internal/oauth"
 	"oauthtime/internal/resource"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 // maxIntrospection bounds an introspection answer; ours are a few hundred bytes.
@@ -29,13 +29,13 @@ func newIntrospector(client *httpx.Client, authURL, clientID string, sec secret.
 	return &introspector{
 		client:        client,
 		endpoint:      authURL + "/introspect",
-		authorization: oauth.BasicAuthorization(clientID, sec.Reveal()),
+		authorization: wire.BasicAuthorization(clientID, sec.Reveal()),
 	}
 }
 
 // Introspect implements resource.Introspector.
 func (in *introspector) Introspect(ctx context.Context, token secret.String) (resource.TokenInfo, error) {
-	req, err := httpx.NewFormRequest(ctx, in.endpoint, in.authorization, "token="+url.QueryEscape(token.Reveal()))
+	req, err := wire.NewFormRequest(ctx, in.endpoint, in.authorization, url.Values{"token": {token.Reveal()}})
 	if err != nil {
 		return resource.TokenInfo{}, err
 	}

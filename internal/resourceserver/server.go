@@ -11,6 +11,7 @@ import (
 	"oauthtime/internal/bearer"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/resource"
+	"oauthtime/internal/wire"
 )
 
 // maxBody caps request bodies; the resources take none.
@@ -25,10 +26,10 @@ func NewServer(log *slog.Logger, guard *resource.Guard, tm resource.Time) http.H
 
 // addRoutes is the resourceserver's whole API surface.
 func addRoutes(mux *http.ServeMux, guard *resource.Guard, tm resource.Time) {
-	mux.Handle("GET /current_time", handleResource(guard, resource.ScopeCurrentTime, func() any {
+	mux.Handle("GET /current_time", handleResource(guard, wire.ScopeCurrentTime, func() any {
 		return currentTime{tm.Current()}
 	}))
-	mux.Handle("GET /epoch_time", handleResource(guard, resource.ScopeEpochTime, func() any {
+	mux.Handle("GET /epoch_time", handleResource(guard, wire.ScopeEpochTime, func() any {
 		return epochTime{tm.Epoch()}
 	}))
 	mux.Handle("GET /healthz", httpx.HandleHealthz())

@@ -13,10 +13,10 @@ import (
 	"oauthtime/internal/clock"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/logging"
-	"oauthtime/internal/oauth"
 	"oauthtime/internal/resource"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/servicetest"
+	"oauthtime/internal/wire"
 )
 
 var testNow = time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
@@ -44,7 +44,7 @@ func fakeAuthserver(t *testing.T) *httptest.Server {
 		if r.Method != http.MethodPost || r.URL.Path != "/introspect" {
 			t.Errorf("resourceserver called %s %s", r.Method, r.URL.Path)
 		}
-		if got, want := r.Header.Get("Authorization"), oauth.BasicAuthorization(rsID, rsSecret); got != want {
+		if got, want := r.Header.Get("Authorization"), wire.BasicAuthorization(rsID, rsSecret); got != want {
 			t.Errorf("Authorization = %q, want %q", got, want)
 		}
 		if r.Header.Get("X-Request-ID") == "" {

@@ -15,9 +15,9 @@ import (
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/logging"
-	"oauthtime/internal/oauth"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/servicetest"
+	"oauthtime/internal/wire"
 )
 
 const (
@@ -69,7 +69,7 @@ func newUpstreams(t *testing.T) *upstreams {
 		jsonAnswer(200, `{"current_time":"2026-01-02T15:04:05Z"}`)(w, r)
 	}
 	u.auth = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if got, want := r.Header.Get("Authorization"), oauth.BasicAuthorization(clientID, clientSecret); got != want || r.URL.Path != "/token" {
+		if got, want := r.Header.Get("Authorization"), wire.BasicAuthorization(clientID, clientSecret); got != want || r.URL.Path != "/token" {
 			t.Errorf("token request %s with Authorization %q, want %q", r.URL.Path, got, want)
 		}
 		r.ParseForm()

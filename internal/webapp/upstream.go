@@ -14,9 +14,8 @@ import (
 	"oauthtime/internal/bearer"
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
-	"oauthtime/internal/jwt"
-	"oauthtime/internal/oauth"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 // maxAnswer bounds what the webapp reads of an upstream answer; real ones
@@ -42,19 +41,19 @@ func newTokenClient(client *httpx.Client, authURL, clientID string, sec secret.S
 		client:   client,
 		endpoint: authURL + "/token",
 		// Form-encoded before base64, as RFC 6749 §2.3.1 says.
-		authorization: oauth.BasicAuthorization(clientID, sec.Reveal()),
+		authorization: wire.BasicAuthorization(clientID, sec.Reveal()),
 	}
 }
 
 // Token implements fetch.TokenSource.
 func (c *tokenClient) Token(ctx context.Context, owner fetch.Owner, scope string) (secret.String, error) {
 	form := url.Values{
-		"grant_type": {oauth.GrantPassword},
+		"grant_type": {wire.GrantPassword},
 		"username":   {owner.Username},
 		"password":   {owner.Password.Reveal()},
 		"scope":      {scope},
 	}
-	req, err := httpx.NewFormRequest(ctx, c.endpoint, c.authorization, form.Encode())
+	req, err := wire.NewFormRequest(ctx, c.endpoint, c.authorization, form)
 	if err != nil {
 		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrUnavailable, Cause: err}
 	}
@@ -72,7 +71,7 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 			Error string `json:"error"`
 		}
 		_ = json.Unmarshal(raw, &e)
-		if status == http.StatusBadRequest && e.Error == oauth.CodeInvalidGrant {
+		if status == http.StatusBadRequest && e.Error == wire.CodeInvalidGrant {
 			return secret.String{}, fetch.ErrOwnerRefused
 		}
 		ue := statusError(authserver, status)
@@ -93,7 +92,7 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 	if err := json.Unmarshal(raw, &b); err != nil {
 		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrBadAnswer, Cause: err}
 	}
-	if !strings.EqualFold(b.TokenType, "Bearer") || len(b.AccessToken) > jwt.MaxTokenSize || !bearer.Valid(b.AccessToken) {
+	if !strings.EqualFold(b.TokenType, "Bearer") || len(b.AccessToken) > wire.MaxTokenSize || !bearer.Valid(b.AccessToken) {
 		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrBadAnswer, Cause: errors.New("no usable Bearer access_token")}
 	}
 	return secret.New(b.AccessToken), nil

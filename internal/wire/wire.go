@@ -1,0 +1,117 @@
+// Package wire is the vocabulary the three services share on the wire: the
+// client's Basic credentials (RFC 6749 §2.3.1), the grant type, the error
+// codes, the scope names, the token size cap and the client-authenticated
+// form POST that both clients of the authserver send. Both sides of each
+// exchange import it, so that no service imports another's domain.
+package wire
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// GrantPassword is the one grant type of the system (RFC 6749 §4.3).
+const GrantPassword = "password"
+
+// The scopes, one for each resource.
+const (
+	ScopeCurrentTime = "current_time"
+	ScopeEpochTime   = "epoch_time"
+)
+
+// MaxTokenSize bounds an access token. No token the authserver issues is
+// larger, so every side refuses a larger one before decoding it.
+const MaxTokenSize = 4096
+
+// Error codes: RFC 6749 §5.2, temporarily_unavailable (RFC 6749 §4.1.2.1)
+// for a caller that is being rate limited or an upstream that is down,
+// and RFC 6750 §3.1 for protected resources.
+const (
+	CodeInvalidRequest         = "invalid_request"
+	CodeInvalidClient          = "invalid_client"
+	CodeInvalidGrant           = "invalid_grant"
+	CodeUnauthorizedClient     = "unauthorized_client"
+	CodeUnsupportedGrantType   = "unsupported_grant_type"
+	CodeInvalidScope           = "invalid_scope"
+	CodeTemporarilyUnavailable = "temporarily_unavailable"
+	CodeServerError            = "server_error"
+	CodeInvalidToken           = "invalid_token"
+	CodeInsufficientScope      = "insufficient_scope"
+)
+
+// Errors of ParseBasic: each error it returns wraps one of them, and its
+// text is a fixed description, safe to send back.
+var (
+	// ErrNotBasic: another scheme, or no client named: the client did not
+	// authenticate.
+	ErrNotBasic = errors.New("client authentication must use HTTP Basic")
+	// ErrMalformedBasic: a Basic value that does not decode: the request
+	// is malformed.
+	ErrMalformedBasic = errors.New("the Basic credentials are malformed")
+)
+
+// BasicAuthorization returns the Authorization header value that presents
+// id and secret as RFC 6749 §2.3.1 asks: each form-urlencoded, then joined
+// with a colon and base64-encoded.
+func BasicAuthorization(id, secret string) string {
+	raw := url.QueryEscape(id) + ":" + url.QueryEscape(secret)
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(raw))
+}
+
+// ParseBasic decodes an Authorization header value that BasicAuthorization
+// made: the identifier and secret are form-urlencoded before base64, so they
+// are decoded after (%2B is '+', '+' is a space).
+func ParseBasic(authorization string) (id, secret string, err error) {
+	scheme, payload, _ := strings.Cut(authorization, " ")
+	if !strings.EqualFold(scheme, "Basic") {
+		return "", "", ErrNotBasic
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(strings.TrimLeft(payload, " "))
+	if err != nil {
+		return "", "", &basicError{"the Basic credentials are not valid base64", ErrMalformedBasic}
+	}
+	user, pass, ok := strings.Cut(string(raw), ":")
+	if !ok {
+		return "", "", &basicError{"the Basic credentials have no colon", ErrMalformedBasic}
+	}
+	id, err1 := url.QueryUnescape(user)
+	secret, err2 := url.QueryUnescape(pass)
+	if err1 != nil || err2 != nil {
+		return "", "", &basicError{"the Basic credentials are not form-urlencoded", ErrMalformedBasic}
+	}
+	if id == "" {
+		return "", "", &basicError{"client authentication failed", ErrNotBasic}
+	}
+	return id, secret, nil
+}
+
+type basicError struct {
+	description string
+	kind        error
+}
+
+func (e *basicError) Error() string { return e.description }
+func (e *basicError) Unwrap() error { return e.kind }
+
+// NewFormRequest returns the POST every call to the authserver is: form
+// is the body, and authorization (from BasicAuthorization) authenticates
+// the client. Both such calls (a token request, an introspection) are safe
+// to repeat, so the request is marked idempotent: when a kept-alive
+// connection turns out to be closed before any byte of an answer (the
+// server stopping, say), Go's transport sends it again on another
+// connection instead of failing.
+func NewFormRequest(ctx context.Context, url, authorization string, form url.Values) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", authorization)
+	// Present but empty: marks the request idempotent without sending it.
+	req.Header["Idempotency-Key"] = nil
+	return req, nil
+}
