@@ -8,28 +8,10 @@ import (
 	"time"
 
 	"oauthtime/internal/clock"
-	"oauthtime/internal/config"
-	"oauthtime/internal/httpx"
 	"oauthtime/internal/jwt"
 	"oauthtime/internal/oauth"
+	"oauthtime/internal/service"
 )
-
-// Run starts the authserver with the command line args and the settings
-// getenv gives, logs to stdout, and serves until ctx is done. It returns an
-// error, after logging it, if the service cannot start.
-func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	return httpx.Program{
-		Name:  "authserver",
-		About: about,
-		Vars:  Vars(),
-		Load: func(env *config.Env) (httpx.ServerConfig, httpx.Builder, error) {
-			s, err := loadSettings(env)
-			return s.server, func(log *slog.Logger) (http.Handler, func(), error) {
-				return build(log, s, clock.System{}), nil, nil
-			}, err
-		},
-	}.Run(ctx, args, getenv, stdout)
-}
 
 // build wires the service from its settings and warns about defaults.
 func build(log *slog.Logger, s settings, clk clock.Clock) http.Handler {
@@ -51,4 +33,21 @@ func build(log *slog.Logger, s settings, clk clock.Clock) http.Handler {
 		oauth.NewLimiter(s.maxFailures, time.Minute, clk),
 	)
 	return NewServer(log, svc, NewMetadata(s.issuer, s.clients.Scopes()), s.trustedProxies)
+}
+
+// Start is Run in the background: it returns once the authserver listens,
+// or a nil *service.Running when there is nothing to wait for (see
+// webapp.Start).
+func Start(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) (*service.Running, error) {
+	ln, s, err := service.Listen(ctx, "authserver", about, Vars(), loadSettings, args, getenv, stdout)
+	if ln == nil {
+		return nil, err
+	}
+	return ln.Serve(ctx, build(ln.Log, s, clock.System{}), nil), nil
+}
+
+// Run runs the authserver with the command line args and the settings
+// getenv gives, logging to stdout, until ctx is done.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	return service.Wait(Start(ctx, args, getenv, stdout))
 }

@@ -68,7 +68,7 @@ func firstValue(m map[string]string) string {
 // loopback port, and checks the warnings and a token request.
 func TestRunDefaults(t *testing.T) {
 	t.Parallel()
-	s := servicetest.Start(t, "authserver", Run, map[string]string{"AUTH_ADDR": "127.0.0.1:0"})
+	s := servicetest.Start(t, "authserver", Start, map[string]string{"AUTH_ADDR": "127.0.0.1:0"})
 	warnings := map[string]bool{}
 	for _, l := range s.Logs.Lines(t) {
 		if l["level"] == "WARN" {
@@ -97,7 +97,7 @@ func TestRunDefaults(t *testing.T) {
 // and no warning is logged; the clients file's credentials work.
 func TestRunConfigured(t *testing.T) {
 	t.Parallel()
-	s := servicetest.Start(t, "authserver", Run, map[string]string{
+	s := servicetest.Start(t, "authserver", Start, map[string]string{
 		"AUTH_ADDR":         "127.0.0.1:0",
 		"AUTH_SIGNING_KEY":  testKey,
 		"AUTH_CLIENTS_FILE": "testdata/clients.json",

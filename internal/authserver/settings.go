@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"oauthtime/internal/config"
-	"oauthtime/internal/httpx"
 	"oauthtime/internal/jwt"
 	"oauthtime/internal/oauth"
 )
@@ -17,7 +16,7 @@ const about = "The authorization server: issues HS256 JWT access tokens with the
 
 // Vars are the authserver's settings, as the contract lists them.
 func Vars() []config.Var {
-	return append(httpx.ServerVars("AUTH", ":5001"), []config.Var{
+	return append(config.ServerVars("AUTH", ":5001"), []config.Var{
 		{Name: "AUTH_ISSUER", Default: "http://localhost:5001", Usage: "iss of every token; base of the metadata URLs"},
 		{Name: "AUTH_AUDIENCE", Default: "resourceserver", Usage: "aud of every token"},
 		{Name: "AUTH_SIGNING_KEY", Default: "", Usage: "HS256 key, at least 32 bytes; empty: a random key per process (logged as a warning)"},
@@ -30,7 +29,7 @@ func Vars() []config.Var {
 
 // settings is the authserver's configuration, read and checked.
 type settings struct {
-	server         httpx.ServerConfig
+	server         config.Server
 	issuer         string
 	audience       string
 	key            *jwt.Key
@@ -44,9 +43,10 @@ type settings struct {
 // maxClientsFile bounds the clients file read at start.
 const maxClientsFile = 1 << 20
 
-func loadSettings(env *config.Env) (settings, error) {
+// loadSettings reads the settings; the first invalid one is env.Err().
+func loadSettings(env *config.Env) settings {
 	s := settings{
-		server:      httpx.LoadServer(env, "AUTH", 10*time.Second),
+		server:      config.LoadServer(env, "AUTH", 10*time.Second),
 		issuer:      env.URL("AUTH_ISSUER"),
 		audience:    env.String("AUTH_AUDIENCE"),
 		ttl:         env.Duration("AUTH_TOKEN_TTL", time.Second, time.Hour),
@@ -80,7 +80,7 @@ func loadSettings(env *config.Env) (settings, error) {
 	if s.clients, err = oauth.NewRegistry(clients); err != nil {
 		env.Fail("AUTH_CLIENTS_FILE", err)
 	}
-	return s, env.Err()
+	return s
 }
 
 // readClients reads a clients file of at most maxClientsFile bytes.
@@ -91,3 +91,6 @@ func readClients(path string) ([]oauth.ClientConfig, error) {
 	}
 	return oauth.ParseClients(bytes.NewReader(raw))
 }
+
+// Server says where the authserver listens.
+func (s settings) Server() config.Server { return s.server }

@@ -43,13 +43,13 @@ func BenchmarkFlow(b *testing.B) {
 const parallelism = 4
 
 func benchFull(b *testing.B) {
-	auth := servicetest.StartQuiet(b, "authserver", authserver.Run, map[string]string{
+	auth := servicetest.StartQuiet(b, "authserver", authserver.Start, map[string]string{
 		"AUTH_ADDR": "127.0.0.1:0", "AUTH_SIGNING_KEY": signingKey,
 	})
-	res := servicetest.StartQuiet(b, "resourceserver", resourceserver.Run, map[string]string{
+	res := servicetest.StartQuiet(b, "resourceserver", resourceserver.Start, map[string]string{
 		"RESOURCE_ADDR": "127.0.0.1:0", "RESOURCE_AUTH_URL": auth.URL,
 	})
-	web := servicetest.StartQuiet(b, "webapp", webapp.Run, map[string]string{
+	web := servicetest.StartQuiet(b, "webapp", webapp.Start, map[string]string{
 		"WEBAPP_ADDR": "127.0.0.1:0", "WEBAPP_AUTH_URL": auth.URL, "WEBAPP_RESOURCE_URL": res.URL,
 	})
 	drive(b, web.URL+"/current_time")

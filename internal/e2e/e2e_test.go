@@ -41,21 +41,21 @@ type system struct {
 // startAuth starts an authserver; env may set AUTH_ADDR to restart one.
 func startAuth(t testing.TB, env map[string]string) *servicetest.Service {
 	t.Helper()
-	return servicetest.Start(t, "authserver", authserver.Run, merge(map[string]string{
+	return servicetest.Start(t, "authserver", authserver.Start, merge(map[string]string{
 		"AUTH_ADDR": "127.0.0.1:0", "AUTH_SIGNING_KEY": signingKey,
 	}, env))
 }
 
 func startResource(t testing.TB, authURL string, env map[string]string) *servicetest.Service {
 	t.Helper()
-	return servicetest.Start(t, "resourceserver", resourceserver.Run, merge(map[string]string{
+	return servicetest.Start(t, "resourceserver", resourceserver.Start, merge(map[string]string{
 		"RESOURCE_ADDR": "127.0.0.1:0", "RESOURCE_AUTH_URL": authURL,
 	}, env))
 }
 
 func startWeb(t testing.TB, authURL, resourceURL string, env map[string]string) *servicetest.Service {
 	t.Helper()
-	return servicetest.Start(t, "webapp", webapp.Run, merge(map[string]string{
+	return servicetest.Start(t, "webapp", webapp.Start, merge(map[string]string{
 		"WEBAPP_ADDR": "127.0.0.1:0", "WEBAPP_AUTH_URL": authURL, "WEBAPP_RESOURCE_URL": resourceURL,
 	}, env))
 }

@@ -5,14 +5,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
 
-	"oauthtime/internal/config"
 	"oauthtime/internal/requestid"
 )
 
@@ -95,33 +93,4 @@ func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 func IsTimeout(err error) bool {
 	var ne net.Error
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
-}
-
-// Roots reads the setting name of env, a PEM file of extra CAs, and returns
-// the system's CAs plus those (nil, the system's alone, if it is empty). A
-// file that cannot be read is recorded as that setting's error.
-func Roots(env *config.Env, name string) *x509.CertPool {
-	pool, err := loadRoots(env.String(name))
-	if err != nil {
-		env.Fail(name, err)
-	}
-	return pool
-}
-
-func loadRoots(path string) (*x509.CertPool, error) {
-	if path == "" {
-		return nil, nil
-	}
-	pem, err := config.ReadFile(path, 1<<20)
-	if err != nil {
-		return nil, err
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("no PEM certificate in %s", path)
-	}
-	return pool, nil
 }

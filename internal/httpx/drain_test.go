@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"oauthtime/internal/logging"
 	"oauthtime/internal/servicetest"
 	"oauthtime/internal/wire"
 )
@@ -47,13 +45,6 @@ func (rc *rawConn) get(path string) (*http.Response, string, error) {
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	return resp, string(b), err
-}
-
-func serveWith(cfg ServerConfig, h http.Handler) servicetest.RunFunc {
-	return func(ctx context.Context, _ []string, _ func(string) string, stdout io.Writer) error {
-		cfg.Prefix, cfg.Addr, cfg.WriteTimeout = "T", "127.0.0.1:0", 5*time.Second
-		return ListenAndServe(ctx, logging.New(stdout, "test", slog.LevelInfo), cfg, h)
-	}
 }
 
 // TestDrain: told to stop, the server keeps serving for its drain, with
@@ -160,7 +151,7 @@ func TestFormRequestRetried(t *testing.T) {
 	client := NewClient(2*time.Second, nil)
 	t.Cleanup(client.Close)
 	for i := 0; i < 2; i++ {
-		req, err := wire.NewFormRequest(context.Background(), "http://"+ln.Addr().String()+"/token", "Basic eDp5", url.Values{"grant_type": {"password"}})
+		req, err := wire.NewEndpoint("http://"+ln.Addr().String()+"/token", "x", "y").NewRequest(context.Background(), url.Values{"grant_type": {"password"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,22 +15,20 @@ import (
 func CheckHealth(ctx context.Context, cfg ServerConfig) error {
 	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("%s_ADDR: %w", cfg.Prefix, err)
+		return err
 	}
 	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	scheme := "http"
 	transport := &http.Transport{}
-	if cfg.CertFile != "" {
-		scheme = "https"
+	if cfg.TLS != nil {
 		// The certificate names the service's public host, not loopback, and
 		// this probe sends nothing secret: it checks liveness only.
 		transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+"://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.Scheme()+"://"+net.JoinHostPort(host, port)+"/healthz", nil)
 	if err != nil {
 		return err
 	}

@@ -111,9 +111,9 @@ func TestSafeText(t *testing.T) {
 	}
 }
 
-// TestListenAndServeShutdown: an in-flight request finishes after the stop
-// signal, new connections are refused, and ListenAndServe returns nil.
-func TestListenAndServeShutdown(t *testing.T) {
+// TestServeShutdown: an in-flight request finishes after the stop signal,
+// new connections are refused, and Serve returns nil.
+func TestServeShutdown(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	started := make(chan struct{})
@@ -124,11 +124,7 @@ func TestListenAndServeShutdown(t *testing.T) {
 		}
 		io.WriteString(w, "done")
 	})
-	run := func(ctx context.Context, _ []string, _ func(string) string, stdout io.Writer) error {
-		log := logging.New(stdout, "test", slog.LevelInfo)
-		return ListenAndServe(ctx, log, ServerConfig{Prefix: "T", Addr: "127.0.0.1:0", WriteTimeout: 5 * time.Second}, h)
-	}
-	s := servicetest.Start(t, "test", run, nil)
+	s := servicetest.Start(t, "test", serveWith(ServerConfig{}, h), nil)
 
 	got := make(chan string, 1)
 	go func() {
@@ -162,6 +158,38 @@ func TestListenAndServeShutdown(t *testing.T) {
 		t.Fatalf("in-flight request got %q, want done", body)
 	}
 	if err := <-stopped; err != nil {
-		t.Fatalf("ListenAndServe = %v, want nil", err)
+		t.Fatalf("Serve = %v, want nil", err)
+	}
+}
+
+// served is a server that serveWith started for a test.
+type served struct {
+	addr, url string
+	done      chan struct{}
+	err       error
+}
+
+func (s *served) Addr() string { return s.addr }
+func (s *served) URL() string  { return s.url }
+func (s *served) Wait() error {
+	<-s.done
+	return s.err
+}
+
+// serveWith returns a start function that serves h as cfg says, on a
+// loopback port the kernel picks, logging to the test's Logs.
+func serveWith(cfg ServerConfig, h http.Handler) servicetest.StartFunc[*served] {
+	return func(ctx context.Context, _ []string, _ func(string) string, stdout io.Writer) (*served, error) {
+		cfg.Addr, cfg.WriteTimeout = "127.0.0.1:0", 5*time.Second
+		ln, err := Listen(cfg)
+		if err != nil {
+			return nil, err
+		}
+		s := &served{addr: ln.Addr().String(), url: "http://" + ln.Addr().String(), done: make(chan struct{})}
+		go func() {
+			defer close(s.done)
+			s.err = Serve(ctx, logging.New(stdout, "test", slog.LevelInfo), cfg, ln, h)
+		}()
+		return s, nil
 	}
 }

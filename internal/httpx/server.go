@@ -3,20 +3,15 @@ package httpx
 import (
 	"context"
 	"crypto/tls"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"oauthtime/internal/config"
 )
 
 // Server limits. Bodies are capped separately, per service, by Wrap.
@@ -32,12 +27,9 @@ const (
 
 // ServerConfig says where and how a service listens.
 type ServerConfig struct {
-	// Prefix names the settings in errors: AUTH gives AUTH_ADDR,
-	// AUTH_TLS_CERT_FILE and AUTH_TLS_KEY_FILE.
-	Prefix string
-	Addr   string
-	// CertFile and KeyFile, both set, make the server HTTPS only.
-	CertFile, KeyFile string
+	Addr string
+	// TLS, if not nil, makes the server HTTPS only.
+	TLS *tls.Config
 	// WriteTimeout bounds a whole response; it must exceed the time a
 	// handler may spend on upstream calls.
 	WriteTimeout time.Duration
@@ -50,102 +42,32 @@ type ServerConfig struct {
 	MaxConns int
 }
 
-// ServerVars declares the settings every service has: its listen address
-// (PREFIX_ADDR, defaulting to addr), its TLS certificate and key, and
-// LOG_LEVEL.
-func ServerVars(prefix, addr string) []config.Var {
-	return []config.Var{
-		{Name: prefix + "_ADDR", Default: addr, Usage: "listen address"},
-		{Name: prefix + "_TLS_CERT_FILE", Usage: "PEM certificate; with " + prefix + "_TLS_KEY_FILE, serve HTTPS only", File: true},
-		{Name: prefix + "_TLS_KEY_FILE", Usage: "PEM private key for " + prefix + "_TLS_CERT_FILE", File: true},
-		{Name: prefix + "_DRAIN", Default: "2s", Usage: "on SIGTERM/SIGINT: how long to keep serving, /healthz 503 and keep-alives off, before stopping"},
-		{Name: prefix + "_MAX_CONNS", Default: "2048", Usage: "connections open at once; more wait to be accepted"},
-		{Name: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
+// Scheme is "https" for a server with TLS, else "http".
+func (c ServerConfig) Scheme() string {
+	if c.TLS != nil {
+		return "https"
 	}
+	return "http"
 }
 
-// LoadServer reads the settings ServerVars declares for prefix.
-// writeTimeout bounds a whole response (see ServerConfig).
-func LoadServer(env *config.Env, prefix string, writeTimeout time.Duration) ServerConfig {
-	return ServerConfig{
-		Prefix:       prefix,
-		Addr:         env.String(prefix + "_ADDR"),
-		CertFile:     env.String(prefix + "_TLS_CERT_FILE"),
-		KeyFile:      env.String(prefix + "_TLS_KEY_FILE"),
-		WriteTimeout: writeTimeout,
-		Drain:        env.Duration(prefix+"_DRAIN", 0, time.Minute),
-		MaxConns:     env.Int(prefix+"_MAX_CONNS", 1, 1_000_000),
-	}
-}
-
-// TLS loads the certificate, if any. It returns nil for plain HTTP.
-func (c ServerConfig) TLS() (*tls.Config, error) {
-	switch {
-	case c.CertFile == "" && c.KeyFile == "":
-		return nil, nil
-	case c.CertFile == "":
-		return nil, &config.Error{Setting: c.Prefix + "_TLS_CERT_FILE", Err: errors.New("required when " + c.Prefix + "_TLS_KEY_FILE is set")}
-	case c.KeyFile == "":
-		return nil, &config.Error{Setting: c.Prefix + "_TLS_KEY_FILE", Err: errors.New("required when " + c.Prefix + "_TLS_CERT_FILE is set")}
-	}
-	certPEM, err := config.ReadFile(c.CertFile, 1<<20)
-	if err != nil {
-		return nil, &config.Error{Setting: c.Prefix + "_TLS_CERT_FILE", Err: err}
-	}
-	keyPEM, err := config.ReadFile(c.KeyFile, 1<<20)
-	if err != nil {
-		return nil, &config.Error{Setting: c.Prefix + "_TLS_KEY_FILE", Err: err}
-	}
-	cert, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		return nil, &config.Error{Setting: c.Prefix + "_TLS_CERT_FILE", Err: err}
-	}
-	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"}}, nil
-}
-
-// ListenAndServe serves h as cfg says until ctx is done: Listen, then Serve.
-func ListenAndServe(ctx context.Context, log *slog.Logger, cfg ServerConfig, h http.Handler) error {
-	ln, err := Listen(cfg)
-	if err != nil {
-		return err
-	}
-	return Serve(ctx, log, cfg, ln, h)
-}
-
-// Listen checks the address and TLS settings of cfg and opens its
-// listener. Failing is an error naming the setting at fault: an address
-// that is malformed is invalid, one that is taken cannot be used.
+// Listen opens cfg's listener.
 func Listen(cfg ServerConfig) (net.Listener, error) {
-	_, port, err := net.SplitHostPort(cfg.Addr)
-	if err == nil {
-		if n, perr := strconv.Atoi(port); perr != nil || n < 0 || n > 65535 {
-			err = fmt.Errorf("port %q is not a number from 0 to 65535", port)
-		}
-	}
-	if err != nil {
-		return nil, &config.Error{Setting: cfg.Prefix + "_ADDR", Err: err}
-	}
-	tlsCfg, err := cfg.TLS()
-	if err != nil {
-		return nil, err
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return nil, &config.Error{Setting: cfg.Prefix + "_ADDR", Err: err, Cannot: true}
+		return nil, err
 	}
 	if cfg.MaxConns > 0 {
 		ln = limitListener(ln, cfg.MaxConns)
 	}
-	if tlsCfg != nil {
-		ln = tls.NewListener(ln, tlsCfg)
+	if cfg.TLS != nil {
+		ln = tls.NewListener(ln, cfg.TLS)
 	}
 	return ln, nil
 }
 
 // Serve serves h on ln, which Listen opened for cfg, until ctx is done,
 // then drains for cfg.Drain, stops accepting, lets in-flight requests
-// finish for up to ShutdownGrace, and returns nil. It logs "listening"
-// with the bound address.
+// finish for up to ShutdownGrace, and returns nil.
 func Serve(ctx context.Context, log *slog.Logger, cfg ServerConfig, ln net.Listener, h http.Handler) error {
 	var accepted, open atomic.Int64
 	var draining atomic.Bool
@@ -177,11 +99,7 @@ func Serve(ctx context.Context, log *slog.Logger, cfg ServerConfig, ln net.Liste
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	scheme := "http"
-	if cfg.CertFile != "" {
-		scheme = "https"
-	}
-	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("scheme", scheme))
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("scheme", cfg.Scheme()))
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

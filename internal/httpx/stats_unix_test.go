@@ -3,26 +3,19 @@
 package httpx
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"oauthtime/internal/logging"
 	"oauthtime/internal/servicetest"
 )
 
 // TestStatsOnSIGUSR1: kill -USR1 makes a running server log its stats.
 func TestStatsOnSIGUSR1(t *testing.T) {
 	t.Parallel()
-	run := func(ctx context.Context, _ []string, _ func(string) string, stdout io.Writer) error {
-		return ListenAndServe(ctx, logging.New(stdout, "test", slog.LevelInfo), ServerConfig{Prefix: "T", Addr: "127.0.0.1:0", WriteTimeout: time.Second}, HandleHealthz())
-	}
-	s := servicetest.Start(t, "test", run, nil)
+	s := servicetest.Start(t, "test", serveWith(ServerConfig{}, HandleHealthz()), nil)
 	resp, err := http.Get(s.URL + "/healthz")
 	if err != nil {
 		t.Fatal(err)

@@ -20,22 +20,17 @@ const maxIntrospection = 64 << 10
 // introspector asks the authserver's /introspect about tokens. It
 // implements resource.Introspector.
 type introspector struct {
-	client        *httpx.Client
-	endpoint      string
-	authorization string // the resourceserver's own Basic credentials
+	client   *httpx.Client
+	endpoint wire.Endpoint // called as the resourceserver's own client
 }
 
 func newIntrospector(client *httpx.Client, authURL, clientID string, sec secret.String) *introspector {
-	return &introspector{
-		client:        client,
-		endpoint:      authURL + "/introspect",
-		authorization: wire.BasicAuthorization(clientID, sec.Reveal()),
-	}
+	return &introspector{client: client, endpoint: wire.NewEndpoint(authURL+"/introspect", clientID, sec.Reveal())}
 }
 
 // Introspect implements resource.Introspector.
 func (in *introspector) Introspect(ctx context.Context, token secret.String) (resource.TokenInfo, error) {
-	req, err := wire.NewFormRequest(ctx, in.endpoint, in.authorization, url.Values{"token": {token.Reveal()}})
+	req, err := in.endpoint.NewRequest(ctx, url.Values{"token": {token.Reveal()}})
 	if err != nil {
 		return resource.TokenInfo{}, err
 	}

@@ -7,32 +7,39 @@ import (
 	"net/http"
 
 	"oauthtime/internal/clock"
-	"oauthtime/internal/config"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/resource"
+	"oauthtime/internal/service"
 )
 
-// Run starts the resourceserver with the command line args and the
-// settings getenv gives, logs to stdout, and serves until ctx is done.
+// build wires the resourceserver from its settings, reading the time from
+// clk, and returns its handler and its client of the authserver.
+func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, *httpx.Client) {
+	client := httpx.NewClient(s.timeout, s.roots)
+	guard := resource.NewGuard(newIntrospector(client, s.authURL, s.clientID, s.secret), s.audience)
+	return NewServer(log, guard, resource.NewTime(clk)), client
+}
+
+// Start is Run in the background: it returns once the resourceserver
+// listens, or a nil *service.Running when there is nothing to wait for
+// (see webapp.Start).
+func Start(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) (*service.Running, error) {
+	ln, s, err := service.Listen(ctx, "resourceserver", about, Vars(), loadSettings, args, getenv, stdout)
+	if ln == nil {
+		return nil, err
+	}
+	if s.secret.Reveal() == defaultSecret {
+		ln.Log.Warn("RESOURCE_CLIENT_SECRET is the default: set it for production")
+	}
+	h, client := build(ln.Log, s, clock.System{})
+	return ln.Serve(ctx, h, func() {
+		ln.Log.Info("upstream connections", slog.Int64("opened", client.Dials()))
+		client.Close()
+	}), nil
+}
+
+// Run runs the resourceserver with the command line args and the settings
+// getenv gives, logging to stdout, until ctx is done.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	return httpx.Program{
-		Name:  "resourceserver",
-		About: about,
-		Vars:  Vars(),
-		Load: func(env *config.Env) (httpx.ServerConfig, httpx.Builder, error) {
-			s := loadSettings(env)
-			return s.server, func(log *slog.Logger) (http.Handler, func(), error) {
-				if s.secret.Reveal() == defaultSecret {
-					log.Warn("RESOURCE_CLIENT_SECRET is the default: set it for production")
-				}
-				client := httpx.NewClient(s.timeout, s.roots)
-				guard := resource.NewGuard(newIntrospector(client, s.authURL, s.clientID, s.secret), s.audience)
-				stop := func() {
-					log.Info("upstream connections", slog.Int64("opened", client.Dials()))
-					client.Close()
-				}
-				return NewServer(log, guard, resource.NewTime(clock.System{})), stop, nil
-			}, nil
-		},
-	}.Run(ctx, args, getenv, stdout)
+	return service.Wait(Start(ctx, args, getenv, stdout))
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"oauthtime/internal/config"
-	"oauthtime/internal/httpx"
 	"oauthtime/internal/secret"
 )
 
@@ -13,7 +12,7 @@ const about = "The resource server: GET /current_time and GET /epoch_time, each 
 
 // Vars are the resourceserver's settings, as the contract lists them.
 func Vars() []config.Var {
-	return append(httpx.ServerVars("RESOURCE", ":5002"), []config.Var{
+	return append(config.ServerVars("RESOURCE", ":5002"), []config.Var{
 		{Name: "RESOURCE_AUTH_URL", Default: "http://localhost:5001", Usage: "authserver base URL"},
 		{Name: "RESOURCE_CLIENT_ID", Default: "resourceserver", Usage: "client ID at the introspection endpoint"},
 		{Name: "RESOURCE_CLIENT_SECRET", Default: defaultSecret, Usage: "client secret at the introspection endpoint"},
@@ -26,7 +25,7 @@ func Vars() []config.Var {
 const defaultSecret = "resourceserver-secret"
 
 type settings struct {
-	server   httpx.ServerConfig
+	server   config.Server
 	authURL  string
 	clientID string
 	secret   secret.String
@@ -39,12 +38,15 @@ func loadSettings(env *config.Env) settings {
 	timeout := env.Duration("RESOURCE_UPSTREAM_TIMEOUT", 10*time.Millisecond, time.Minute)
 	return settings{
 		// One upstream call, bounded by timeout, and the answer.
-		server:   httpx.LoadServer(env, "RESOURCE", timeout+5*time.Second),
+		server:   config.LoadServer(env, "RESOURCE", timeout+5*time.Second),
 		authURL:  env.URL("RESOURCE_AUTH_URL"),
 		clientID: env.String("RESOURCE_CLIENT_ID"),
 		secret:   secret.New(env.String("RESOURCE_CLIENT_SECRET")),
 		audience: env.String("RESOURCE_AUDIENCE"),
 		timeout:  timeout,
-		roots:    httpx.Roots(env, "RESOURCE_CA_FILE"),
+		roots:    env.Roots("RESOURCE_CA_FILE"),
 	}
 }
+
+// Server says where the resourceserver listens.
+func (s settings) Server() config.Server { return s.server }

@@ -1,5 +1,5 @@
-// Package servicetest starts a service's Run function in-process for tests,
-// on a loopback port chosen by the kernel, and captures its logs.
+// Package servicetest starts a service in-process for tests, on a loopback
+// port chosen by the kernel, and captures its logs.
 package servicetest
 
 import (
@@ -16,6 +16,16 @@ import (
 // RunFunc is the signature of every service's Run.
 type RunFunc func(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error
 
+// Running is what every service's Start returns.
+type Running interface {
+	Addr() string
+	URL() string
+	Wait() error
+}
+
+// StartFunc is the signature of every service's Start.
+type StartFunc[R Running] func(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) (R, error)
+
 // Service is a running service.
 type Service struct {
 	// Addr is the address it listens on, URL its base URL.
@@ -24,17 +34,58 @@ type Service struct {
 	Logs *Logs
 
 	cancel   context.CancelFunc
-	done     chan error
+	wait     func() error
 	stopOnce sync.Once
 	stopErr  error
 }
 
-// Start runs run with env as its whole environment and waits until it
-// listens. Set the service's _ADDR to 127.0.0.1:0. The service is stopped,
-// and must stop cleanly, when the test ends.
-func Start(t testing.TB, name string, run RunFunc, env map[string]string) *Service {
+// Start starts a service with env as its whole environment; it returns
+// once the service listens. Set the service's _ADDR to 127.0.0.1:0. The
+// service is stopped, and must stop cleanly, when the test ends.
+func Start[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string) *Service {
 	t.Helper()
-	return start(t, name, run, env, NewLogs(false))
+	return startService(t, name, start, env, NewLogs(false))
+}
+
+// StartQuiet is Start for benchmarks and soak runs: the service logs through
+// its real JSON handler, but only the lines about starting and stopping are
+// kept, so memory stays flat however many requests it serves.
+func StartQuiet[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string) *Service {
+	t.Helper()
+	return startService(t, name, start, env, NewLogs(true))
+}
+
+func startService[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string, logs *Logs) *Service {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r, err := start(ctx, []string{name}, testEnv(env), logs)
+	if err != nil {
+		cancel()
+		t.Fatalf("%s did not start: %v\n%s", name, err, logs)
+	}
+	s := &Service{Addr: r.Addr(), URL: r.URL(), Logs: logs, cancel: cancel, wait: r.Wait}
+	t.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	})
+	return s
+}
+
+// Stop cancels the service's context and waits for it to stop. It is safe
+// to call more than once.
+func (s *Service) Stop() error {
+	s.stopOnce.Do(func() {
+		s.cancel()
+		done := make(chan error, 1)
+		go func() { done <- s.wait() }()
+		select {
+		case s.stopErr = <-done:
+		case <-time.After(15 * time.Second):
+			s.stopErr = context.DeadlineExceeded
+		}
+	})
+	return s.stopErr
 }
 
 // NewLogs returns an empty Logs. A quiet one keeps every line but the
@@ -44,7 +95,8 @@ func NewLogs(quiet bool) *Logs {
 }
 
 // WaitListening waits up to d for the "listening" line and returns the
-// address and scheme in it.
+// address and scheme in it. It is for a service run as its own process,
+// whose output is the only way to learn the port the kernel chose.
 func (l *Logs) WaitListening(d time.Duration) (addr, scheme string, ok bool) {
 	select {
 	case m := <-l.listening:
@@ -52,52 +104,6 @@ func (l *Logs) WaitListening(d time.Duration) (addr, scheme string, ok bool) {
 	case <-time.After(d):
 		return "", "", false
 	}
-}
-
-// StartQuiet is Start for benchmarks and soak runs: the service logs through
-// its real JSON handler, but only the lines about starting and stopping are
-// kept, so memory stays flat however many requests it serves.
-func StartQuiet(t testing.TB, name string, run RunFunc, env map[string]string) *Service {
-	t.Helper()
-	return start(t, name, run, env, NewLogs(true))
-}
-
-func start(t testing.TB, name string, run RunFunc, env map[string]string, logs *Logs) *Service {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{Logs: logs, cancel: cancel, done: make(chan error, 1)}
-	getenv := testEnv(env)
-	go func() { s.done <- run(ctx, []string{name}, getenv, logs) }()
-	select {
-	case l := <-logs.listening:
-		s.Addr, s.URL = l.Addr, l.Scheme+"://"+l.Addr
-	case err := <-s.done:
-		cancel()
-		t.Fatalf("%s exited at start: %v\n%s", name, err, logs)
-	case <-time.After(10 * time.Second):
-		cancel()
-		t.Fatalf("%s did not start listening within 10s\n%s", name, logs)
-	}
-	t.Cleanup(func() {
-		if err := s.Stop(); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	})
-	return s
-}
-
-// Stop cancels the service's context and waits for Run to return. It is
-// safe to call more than once.
-func (s *Service) Stop() error {
-	s.stopOnce.Do(func() {
-		s.cancel()
-		select {
-		case s.stopErr = <-s.done:
-		case <-time.After(15 * time.Second):
-			s.stopErr = context.DeadlineExceeded
-		}
-	})
-	return s.stopErr
 }
 
 // testEnv is env as a getenv. A test service stops at once unless env

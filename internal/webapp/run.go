@@ -6,43 +6,52 @@ import (
 	"log/slog"
 	"net/http"
 
-	"oauthtime/internal/config"
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
+	"oauthtime/internal/service"
 )
 
-// Run starts the webapp with the command line args and the settings getenv
-// gives, logs to stdout, and serves until ctx is done.
+// build wires the webapp from its settings, and returns its handler and
+// what to run once it has stopped.
+func build(log *slog.Logger, s settings) (http.Handler, func()) {
+	if s.secret.Reveal() == defaultClientSecret {
+		log.Warn("WEBAPP_CLIENT_SECRET is the default: set it for production")
+	}
+	if s.owner.Password.Reveal() == defaultPassword {
+		log.Warn("WEBAPP_PASSWORD is the default: set it for production")
+	}
+	// One client per upstream, made once.
+	authClient := httpx.NewClient(s.timeout, s.roots)
+	resourceClient := httpx.NewClient(s.timeout, s.roots)
+	f := fetch.New(
+		newTokenClient(authClient, s.authURL, s.clientID, s.secret),
+		newResourceClient(resourceClient, s.resourceURL),
+	)
+	stop := func() {
+		log.Info("upstream connections",
+			slog.Int64("authserver_opened", authClient.Dials()),
+			slog.Int64("resourceserver_opened", resourceClient.Dials()))
+		authClient.Close()
+		resourceClient.Close()
+	}
+	return NewServer(log, f, s.owner), stop
+}
+
+// Start is Run in the background: it returns once the webapp listens. A
+// nil *service.Running means there is nothing to wait for: help was asked
+// for, a health check was answered, or the start was refused (err says
+// why, and has been logged).
+func Start(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) (*service.Running, error) {
+	ln, s, err := service.Listen(ctx, "webapp", about, Vars(), loadSettings, args, getenv, stdout)
+	if ln == nil {
+		return nil, err
+	}
+	h, stop := build(ln.Log, s)
+	return ln.Serve(ctx, h, stop), nil
+}
+
+// Run runs the webapp with the command line args and the settings getenv
+// gives, logging to stdout, until ctx is done.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	return httpx.Program{
-		Name:  "webapp",
-		About: about,
-		Vars:  Vars(),
-		Load: func(env *config.Env) (httpx.ServerConfig, httpx.Builder, error) {
-			s := loadSettings(env)
-			return s.server, func(log *slog.Logger) (http.Handler, func(), error) {
-				if s.secret.Reveal() == defaultClientSecret {
-					log.Warn("WEBAPP_CLIENT_SECRET is the default: set it for production")
-				}
-				if s.owner.Password.Reveal() == defaultPassword {
-					log.Warn("WEBAPP_PASSWORD is the default: set it for production")
-				}
-				// One client per upstream, made once.
-				authClient := httpx.NewClient(s.timeout, s.roots)
-				resourceClient := httpx.NewClient(s.timeout, s.roots)
-				f := fetch.New(
-					newTokenClient(authClient, s.authURL, s.clientID, s.secret),
-					newResourceClient(resourceClient, s.resourceURL),
-				)
-				stop := func() {
-					log.Info("upstream connections",
-						slog.Int64("authserver_opened", authClient.Dials()),
-						slog.Int64("resourceserver_opened", resourceClient.Dials()))
-					authClient.Close()
-					resourceClient.Close()
-				}
-				return NewServer(log, f, s.owner), stop, nil
-			}, nil
-		},
-	}.Run(ctx, args, getenv, stdout)
+	return service.Wait(Start(ctx, args, getenv, stdout))
 }

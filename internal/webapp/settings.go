@@ -6,7 +6,6 @@ import (
 
 	"oauthtime/internal/config"
 	"oauthtime/internal/fetch"
-	"oauthtime/internal/httpx"
 	"oauthtime/internal/secret"
 )
 
@@ -14,7 +13,7 @@ const about = "The webapp: GET /current_time and GET /epoch_time get a fresh acc
 
 // Vars are the webapp's settings, as the contract lists them.
 func Vars() []config.Var {
-	return append(httpx.ServerVars("WEBAPP", ":5003"), []config.Var{
+	return append(config.ServerVars("WEBAPP", ":5003"), []config.Var{
 		{Name: "WEBAPP_AUTH_URL", Default: "http://localhost:5001", Usage: "authserver base URL"},
 		{Name: "WEBAPP_RESOURCE_URL", Default: "http://localhost:5002", Usage: "resourceserver base URL"},
 		{Name: "WEBAPP_CLIENT_ID", Default: "1234", Usage: "the webapp's client ID"},
@@ -32,7 +31,7 @@ const (
 )
 
 type settings struct {
-	server      httpx.ServerConfig
+	server      config.Server
 	authURL     string
 	resourceURL string
 	clientID    string
@@ -46,13 +45,16 @@ func loadSettings(env *config.Env) settings {
 	timeout := env.Duration("WEBAPP_UPSTREAM_TIMEOUT", 10*time.Millisecond, time.Minute)
 	return settings{
 		// Two upstream calls, each bounded by timeout, and the answer.
-		server:      httpx.LoadServer(env, "WEBAPP", 2*timeout+5*time.Second),
+		server:      config.LoadServer(env, "WEBAPP", 2*timeout+5*time.Second),
 		authURL:     env.URL("WEBAPP_AUTH_URL"),
 		resourceURL: env.URL("WEBAPP_RESOURCE_URL"),
 		clientID:    env.String("WEBAPP_CLIENT_ID"),
 		secret:      secret.New(env.String("WEBAPP_CLIENT_SECRET")),
 		owner:       fetch.Owner{Username: env.String("WEBAPP_USERNAME"), Password: secret.New(env.String("WEBAPP_PASSWORD"))},
 		timeout:     timeout,
-		roots:       httpx.Roots(env, "WEBAPP_CA_FILE"),
+		roots:       env.Roots("WEBAPP_CA_FILE"),
 	}
 }
+
+// Server says where the webapp listens.
+func (s settings) Server() config.Server { return s.server }

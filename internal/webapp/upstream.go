@@ -31,18 +31,12 @@ const (
 // tokenClient gets tokens from the authserver with the password grant. It
 // implements fetch.TokenSource.
 type tokenClient struct {
-	client        *httpx.Client
-	endpoint      string
-	authorization string // the webapp's own Basic credentials
+	client   *httpx.Client
+	endpoint wire.Endpoint // called as the webapp's own client
 }
 
 func newTokenClient(client *httpx.Client, authURL, clientID string, sec secret.String) *tokenClient {
-	return &tokenClient{
-		client:   client,
-		endpoint: authURL + "/token",
-		// Form-encoded before base64, as RFC 6749 §2.3.1 says.
-		authorization: wire.BasicAuthorization(clientID, sec.Reveal()),
-	}
+	return &tokenClient{client: client, endpoint: wire.NewEndpoint(authURL+"/token", clientID, sec.Reveal())}
 }
 
 // Token implements fetch.TokenSource.
@@ -53,7 +47,7 @@ func (c *tokenClient) Token(ctx context.Context, owner fetch.Owner, scope string
 		"password":   {owner.Password.Reveal()},
 		"scope":      {scope},
 	}
-	req, err := wire.NewFormRequest(ctx, c.endpoint, c.authorization, form)
+	req, err := c.endpoint.NewRequest(ctx, form)
 	if err != nil {
 		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrUnavailable, Cause: err}
 	}

@@ -1,7 +1,7 @@
 // Package wire is the vocabulary the three services share on the wire: the
 // client's Basic credentials (RFC 6749 §2.3.1), the grant type, the error
 // codes, the scope names, the token size cap and the client-authenticated
-// form POST that both clients of the authserver send. Both sides of each
+// form POST that both clients of the authserver send (Endpoint). Both sides of each
 // exchange import it, so that no service imports another's domain.
 package wire
 
@@ -97,20 +97,32 @@ type basicError struct {
 func (e *basicError) Error() string { return e.description }
 func (e *basicError) Unwrap() error { return e.kind }
 
-// NewFormRequest returns the POST every call to the authserver is: form
-// is the body, and authorization (from BasicAuthorization) authenticates
-// the client. Both such calls (a token request, an introspection) are safe
-// to repeat, so the request is marked idempotent: when a kept-alive
-// connection turns out to be closed before any byte of an answer (the
-// server stopping, say), Go's transport sends it again on another
-// connection instead of failing.
-func NewFormRequest(ctx context.Context, url, authorization string, form url.Values) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(form.Encode()))
+// Endpoint is an endpoint of the authserver as one client calls it: its
+// URL, and the client's credentials.
+type Endpoint struct {
+	url           string
+	authorization string
+}
+
+// NewEndpoint returns the endpoint at url, called as the client id with
+// secret.
+func NewEndpoint(url, id, secret string) Endpoint {
+	return Endpoint{url: url, authorization: BasicAuthorization(id, secret)}
+}
+
+// NewRequest returns the POST every call to the authserver is: form is
+// the body, and the client authenticates with HTTP Basic. Both such calls
+// (a token request, an introspection) are safe to repeat, so the request
+// is marked idempotent: when a kept-alive connection turns out to be
+// closed before any byte of an answer (the server stopping, say), Go's
+// transport sends it again on another connection instead of failing.
+func (e Endpoint) NewRequest(ctx context.Context, form url.Values) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", authorization)
+	req.Header.Set("Authorization", e.authorization)
 	// Present but empty: marks the request idempotent without sending it.
 	req.Header["Idempotency-Key"] = nil
 	return req, nil

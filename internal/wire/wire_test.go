@@ -51,9 +51,9 @@ func TestParseBasicErrors(t *testing.T) {
 	}
 }
 
-func TestNewFormRequest(t *testing.T) {
+func TestEndpointRequest(t *testing.T) {
 	t.Parallel()
-	req, err := NewFormRequest(context.Background(), "http://authserver/token", "Basic eDp5", url.Values{"grant_type": {GrantPassword}, "scope": {"a b"}})
+	req, err := NewEndpoint("http://authserver/token", "x", "y").NewRequest(context.Background(), url.Values{"grant_type": {GrantPassword}, "scope": {"a b"}})
 	if err != nil {
 		t.Fatal(err)
 	}

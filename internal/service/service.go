@@ -1,0 +1,143 @@
+// Package service holds the steps every service takes to start and stop,
+// as plain functions called in order: Listen reads the command line and
+// the settings, makes the logger and opens the listener; the service
+// builds its handler; Serve serves it in the background; Wait waits for
+// the end.
+package service
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"oauthtime/internal/config"
+	"oauthtime/internal/httpx"
+	"oauthtime/internal/logging"
+)
+
+// Listen takes a service from its command line to an open listener:
+//
+//  1. it reads args (-h prints the usage, with every setting of vars),
+//     the settings file that -env-file names, and getenv;
+//  2. it makes the logger, writing JSON lines to stdout;
+//  3. it reads the settings with load, and logs and returns the first
+//     invalid one;
+//  4. with -healthcheck, it calls the running service at the address of
+//     the settings' server and returns whether it is healthy;
+//  5. otherwise it listens there. Listening before the service is built
+//     means an address in use stops the start before any warning about
+//     the settings is logged.
+//
+// A nil *Listener means there is nothing to serve: help was asked for, a
+// health check was answered, or the start was refused (err says why, and
+// has been printed or logged).
+func Listen[S Settings](ctx context.Context, name, about string, vars []config.Var, load func(*config.Env) S, args []string, getenv func(string) string, stdout io.Writer) (*Listener, S, error) {
+	var s S
+	flags, err := config.ParseArgs(args, stdout, name, about, vars)
+	if errors.Is(err, config.ErrHelp) {
+		return nil, s, nil
+	}
+	if err != nil {
+		return nil, s, err
+	}
+	var fileValues map[string]string
+	found, fileErr := false, error(nil)
+	envOnly := getenv
+	if flags.EnvFile != "" {
+		fileValues, found, fileErr = config.ReadEnvFile(flags.EnvFile, vars)
+		getenv = config.WithFile(getenv, fileValues)
+	}
+	env := config.NewEnv(getenv, vars)
+	log := logging.New(stdout, name, env.Level("LOG_LEVEL"))
+	switch {
+	case fileErr != nil:
+		return nil, s, config.Report(log, &config.Error{Setting: "-env-file", Err: fileErr})
+	case flags.EnvFile != "" && !found:
+		log.Info("no settings file, using the environment alone", slog.String("env_file", flags.EnvFile))
+	case found:
+		log.Info("settings file read", slog.String("env_file", flags.EnvFile), slog.Int("settings", len(fileValues)))
+	}
+
+	s = load(env)
+	if err := env.Err(); err != nil {
+		return nil, s, config.Report(log, err)
+	}
+	srv := s.Server()
+	if flags.HealthCheck {
+		return nil, s, config.Report(log, httpx.CheckHealth(ctx, srv.ServerConfig))
+	}
+	ln, err := httpx.Listen(srv.ServerConfig)
+	if err != nil {
+		return nil, s, config.Report(log, &config.Error{Setting: srv.AddrSetting, Err: err, Cannot: true})
+	}
+	for name := range fileValues {
+		if envOnly(name) != "" {
+			log.Warn("the environment overrides the settings file", slog.String("setting", name), slog.String("env_file", flags.EnvFile))
+		}
+	}
+	return &Listener{Log: log, ln: ln, srv: srv.ServerConfig}, s, nil
+}
+
+// Settings are a service's settings, read and checked; Server says where
+// it listens.
+type Settings interface {
+	Server() config.Server
+}
+
+// Listener is a service's open listener, not yet serving, and its logger.
+type Listener struct {
+	// Log writes the service's JSON log lines.
+	Log *slog.Logger
+	ln  net.Listener
+	srv httpx.ServerConfig
+}
+
+// Serve serves h in the background until ctx is done; stop, if not nil,
+// runs once the server has stopped (to close upstream connections, say).
+func (l *Listener) Serve(ctx context.Context, h http.Handler, stop func()) *Running {
+	addr := l.ln.Addr().String()
+	r := &Running{addr: addr, url: l.srv.Scheme() + "://" + addr, done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		err := httpx.Serve(ctx, l.Log, l.srv, l.ln, h)
+		if stop != nil {
+			stop()
+		}
+		r.err = config.Report(l.Log, err)
+	}()
+	return r
+}
+
+// Running is a service that is serving.
+type Running struct {
+	addr, url string
+	done      chan struct{} // closed when it has stopped
+	err       error
+}
+
+// Addr is the address the service listens on: with port 0 in its
+// settings, the port the kernel chose.
+func (r *Running) Addr() string { return r.addr }
+
+// URL is the service's base URL, such as http://127.0.0.1:5001.
+func (r *Running) URL() string { return r.url }
+
+// Wait waits until the service has stopped, and returns why if that was
+// not its context ending; the error has been logged.
+func (r *Running) Wait() error {
+	<-r.done
+	return r.err
+}
+
+// Wait is what Run does with Start's results: it waits for a started
+// service, or returns err when there is none (help, a health check, or a
+// start refused).
+func Wait(r *Running, err error) error {
+	if r == nil {
+		return err
+	}
+	return r.Wait()
+}
