@@ -41,10 +41,3 @@ func (m *Manual) Advance(d time.Duration) {
 	defer m.mu.Unlock()
 	m.now = m.now.Add(d)
 }
-
-// Set moves the clock to t.
-func (m *Manual) Set(t time.Time) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.now = t
-}

@@ -16,10 +16,6 @@ func TestManual(t *testing.T) {
 	if got, want := c.Now(), start.Add(5*time.Second); !got.Equal(want) {
 		t.Fatalf("after Advance, Now() = %v, want %v", got, want)
 	}
-	c.Set(start)
-	if got := c.Now(); !got.Equal(start) {
-		t.Fatalf("after Set, Now() = %v, want %v", got, start)
-	}
 }
 
 func TestSystemMoves(t *testing.T) {

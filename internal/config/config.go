@@ -85,9 +85,6 @@ func (e *Env) String(name string) string {
 	return v.Default
 }
 
-// Set reports whether the setting was given a non-empty value.
-func (e *Env) Set(name string) bool { return e.getenv(name) != "" }
-
 // Duration reads a Go duration within [min, max].
 func (e *Env) Duration(name string, min, max time.Duration) time.Duration {
 	s := e.String(name)

@@ -24,7 +24,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Skip("builds a binary")
 	}
 	bin := filepath.Join(binaries(t), "webapp")
-	hang := hangingServer(t)
+	hang, called := hangingServer(t)
 	cmd := exec.Command(bin)
 	cmd.Env = []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + hang, "WEBAPP_UPSTREAM_TIMEOUT=1500ms", "WEBAPP_DRAIN=500ms"}
 	stdout, err := cmd.StdoutPipe()
@@ -62,7 +62,7 @@ func TestGracefulShutdown(t *testing.T) {
 		resp.Body.Close()
 		inflight <- resp.StatusCode
 	}()
-	time.Sleep(300 * time.Millisecond)
+	<-called // the request is in flight: the webapp is calling its upstream
 	stopped := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

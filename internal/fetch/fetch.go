@@ -6,7 +6,6 @@ package fetch
 
 import (
 	"context"
-	"errors"
 	"unicode/utf8"
 
 	"oauthtime/internal/secret"
@@ -30,21 +29,78 @@ type Resources interface {
 	EpochTime(ctx context.Context, token secret.String) (int64, error)
 }
 
-// Errors of a fetch. Adapters wrap one of them, so the transport can tell
-// the caller what went wrong without knowing HTTP clients.
-var (
-	// ErrOwnerRefused: the resource owner's credentials were empty or refused.
-	ErrOwnerRefused = errors.New("the username or password was refused")
-	// ErrRefused: an upstream refused the webapp itself (its client
-	// credentials, its scope, its token).
-	ErrRefused = errors.New("an upstream service refused the webapp")
-	// ErrUnavailable: an upstream is down or says it is.
-	ErrUnavailable = errors.New("an upstream service is unavailable")
-	// ErrTimeout: an upstream did not answer in time.
-	ErrTimeout = errors.New("an upstream service timed out")
-	// ErrBadAnswer: an upstream answered something that makes no sense.
-	ErrBadAnswer = errors.New("an upstream service answered nonsense")
+// Kind says what sort of failure an Error is; it is what the transport
+// turns into a status code.
+type Kind uint8
+
+// The kinds of Error.
+const (
+	KindOwnerRefused Kind = iota + 1 // the resource owner's credentials were empty or refused
+	KindRefused                      // an upstream refused the webapp itself (its client credentials, its scope, its token)
+	KindUnavailable                  // an upstream is down or says it is
+	KindTimeout                      // an upstream did not answer in time
+	KindBadAnswer                    // an upstream answered something that makes no sense
 )
+
+var kindText = [...]string{
+	KindOwnerRefused: "the username or password was refused",
+	KindRefused:      "an upstream service refused the webapp",
+	KindUnavailable:  "an upstream service is unavailable",
+	KindTimeout:      "an upstream service timed out",
+	KindBadAnswer:    "an upstream service answered nonsense",
+}
+
+// String says what went wrong, safe to show the caller.
+func (k Kind) String() string {
+	if int(k) < len(kindText) && kindText[k] != "" {
+		return kindText[k]
+	}
+	return "unknown failure"
+}
+
+// Error is a failure of a fetch. Adapters return one, so the transport can
+// tell the caller what went wrong without knowing HTTP clients.
+type Error struct {
+	Kind Kind
+	// Service names the upstream at fault ("authserver", say), if any.
+	Service string
+	// Err is the underlying cause, for logs only.
+	Err error
+}
+
+// The errors of each kind, to match with errors.Is.
+var (
+	ErrOwnerRefused = &Error{Kind: KindOwnerRefused}
+	ErrRefused      = &Error{Kind: KindRefused}
+	ErrUnavailable  = &Error{Kind: KindUnavailable}
+	ErrTimeout      = &Error{Kind: KindTimeout}
+	ErrBadAnswer    = &Error{Kind: KindBadAnswer}
+)
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message() + ": " + e.Err.Error()
+	}
+	return e.Message()
+}
+
+// Message says what went wrong without the cause: safe to show the caller.
+func (e *Error) Message() string {
+	if e.Service != "" {
+		return e.Service + ": " + e.Kind.String()
+	}
+	return e.Kind.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is an *Error of the same kind with no more
+// detail, such as ErrTimeout.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Kind == e.Kind && t.Service == "" && t.Err == nil
+}
 
 // Fetcher reads resources for resource owners.
 type Fetcher struct {
@@ -102,26 +158,3 @@ func validCredential(s string) bool {
 	}
 	return true
 }
-
-// UpstreamError is a failure of one upstream service. It matches (errors.Is)
-// its Kind, one of the Err values above.
-type UpstreamError struct {
-	// Service names the upstream: "authserver" or "resourceserver".
-	Service string
-	Kind    error
-	// Cause is the underlying error, for logs only.
-	Cause error
-}
-
-func (e *UpstreamError) Error() string {
-	if e.Cause != nil {
-		return e.Service + ": " + e.Kind.Error() + ": " + e.Cause.Error()
-	}
-	return e.Service + ": " + e.Kind.Error()
-}
-
-// Message says what went wrong without the cause: safe to show the caller.
-func (e *UpstreamError) Message() string { return e.Service + ": " + e.Kind.Error() }
-
-// Unwrap returns the kind and the cause.
-func (e *UpstreamError) Unwrap() []error { return []error{e.Kind, e.Cause} }

@@ -32,28 +32,3 @@ func Example() {
 	// bob 1234 current_time [resourceserver] <nil>
 	// true
 }
-
-func ExampleKey_Verify() {
-	key, err := jwt.NewKey([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		panic(err)
-	}
-	token := key.Sign([]byte(`{"alg":"HS256"}`), []byte(`{"hello":"world"}`))
-	header, payload, err := key.Verify(token)
-	fmt.Printf("%s %s %v\n", header, payload, err)
-	// Output: {"alg":"HS256"} {"hello":"world"} <nil>
-}
-
-func ExampleVerifier_Verify_rejected() {
-	key, err := jwt.NewKey([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		panic(err)
-	}
-	verifier := jwt.NewVerifier(key, "http://localhost:5001", clock.System{})
-	// Signed with the right key, but claiming alg none: the header never
-	// picks the algorithm.
-	token := key.Sign([]byte(`{"alg":"none","typ":"at+jwt"}`), []byte(`{}`))
-	_, err = verifier.Verify(token)
-	fmt.Println(err)
-	// Output: jwt: alg is not HS256: got "none"
-}

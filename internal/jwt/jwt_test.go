@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -403,7 +404,9 @@ func TestVerifyAccepts(t *testing.T) {
 		{"white space", "{ \"alg\" : \"HS256\" ,\r\n \"typ\":\"at+jwt\" }", goodClaims(), nil},
 		{"escaped member name", `{"\u0061lg":"HS256","typ":"at+jwt"}`, goodClaims(), nil},
 		{"aud array", goodHeader, with("aud", `["other","resourceserver"]`),
-			func(c Claims) bool { return c.HasAudience("resourceserver") && c.HasAudience("other") }},
+			func(c Claims) bool {
+				return slices.Contains(c.Audience, "resourceserver") && slices.Contains(c.Audience, "other")
+			}},
 		{"fractional exp", goodHeader, with("exp", fmt.Sprintf("%d.5", testNow.Unix()+5)),
 			func(c Claims) bool { return c.Expiry == testNow.Unix()+5 }},
 		{"iat 1 s ahead", goodHeader, with("iat", fmt.Sprint(testNow.Unix()+1)), nil},

@@ -73,21 +73,6 @@ func (k *Key) put(st *state) {
 	k.states.Put(st)
 }
 
-// Sign returns the JWS compact serialization of header and payload signed
-// with HS256. It signs exactly what it is given: the caller is responsible
-// for header and payload being the JSON it means. Issuer.Issue is the way to
-// make an access token.
-func (k *Key) Sign(header, payload []byte) string {
-	st := k.get()
-	defer k.put(st)
-	b := b64.AppendEncode(st.buf[:0], header)
-	b = append(b, '.')
-	b = b64.AppendEncode(b, payload)
-	b = k.appendSignature(st, b)
-	st.buf = b
-	return string(b)
-}
-
 // appendSignature appends '.' and the encoded MAC of signingInput to it.
 func (k *Key) appendSignature(st *state, signingInput []byte) []byte {
 	st.mac.Reset()
@@ -97,20 +82,9 @@ func (k *Key) appendSignature(st *state, signingInput []byte) []byte {
 	return b64.AppendEncode(signingInput, sum)
 }
 
-// Verify checks that token is a JWS compact serialization whose signature is
-// the HS256 MAC under k, and returns its decoded header and payload. It does
-// not parse them: use Verifier for access tokens.
-func (k *Key) Verify(token string) (header, payload []byte, err error) {
-	st := k.get()
-	defer k.put(st)
-	h, p, err := k.verify(st, token)
-	if err != nil {
-		return nil, nil, err
-	}
-	return bytes.Clone(h), bytes.Clone(p), nil
-}
-
-// verify does the work of Verify. The slices it returns point into st.
+// verify checks that token is a JWS compact serialization whose signature
+// is the HS256 MAC under k, and returns its header and payload, decoded,
+// as slices that point into st.
 // The order matters: size, shape and alphabet are checked first, then the
 // MAC, and only then are header and payload decoded, so nothing an attacker
 // wrote is interpreted before the signature holds (RFC 8725 §3.3).

@@ -28,16 +28,6 @@ type Claims struct {
 	ID       string   `json:"jti"`
 }
 
-// HasAudience reports whether aud is one of the token's audiences.
-func (c *Claims) HasAudience(aud string) bool {
-	for _, a := range c.Audience {
-		if a == aud {
-			return true
-		}
-	}
-	return false
-}
-
 // header is the JOSE header of every access token this package makes.
 const header = `{"alg":"HS256","typ":"at+jwt"}`
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -117,7 +118,7 @@ func TestToken(t *testing.T) {
 			if err != nil {
 				t.Fatalf("issued token does not verify: %v", err)
 			}
-			if c.Subject != req.Username || c.ClientID != "1234" || c.Scope != tt.wantScope || !c.HasAudience("resourceserver") {
+			if c.Subject != req.Username || c.ClientID != "1234" || c.Scope != tt.wantScope || !slices.Contains(c.Audience, "resourceserver") {
 				t.Errorf("claims = %+v", c)
 			}
 		})

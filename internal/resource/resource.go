@@ -6,7 +6,6 @@ package resource
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,15 +32,61 @@ type Introspector interface {
 	Introspect(ctx context.Context, token secret.String) (TokenInfo, error)
 }
 
-// Errors of Authorize. The transport maps each to its RFC 6750 response.
-var (
-	// ErrInvalidToken: inactive, unknown, expired, or not meant for us.
-	ErrInvalidToken = errors.New("the access token is invalid or expired")
-	// ErrInsufficientScope: the token lacks the scope the resource needs.
-	ErrInsufficientScope = errors.New("the access token lacks the required scope")
-	// ErrUnavailable: the authorization server gave no usable answer.
-	ErrUnavailable = errors.New("the authorization server is unavailable")
+// Kind says what sort of failure an Error is; the transport turns it into
+// a status and an RFC 6750 error code.
+type Kind uint8
+
+// The kinds of Error.
+const (
+	KindInvalidToken      Kind = iota + 1 // inactive, unknown, expired, or not meant for us
+	KindInsufficientScope                 // the token lacks the scope the resource needs
+	KindUnavailable                       // the authorization server gave no usable answer
 )
+
+var kindText = [...]string{
+	KindInvalidToken:      "the access token is invalid or expired",
+	KindInsufficientScope: "the access token lacks the required scope",
+	KindUnavailable:       "the authorization server is unavailable",
+}
+
+// String says what went wrong.
+func (k Kind) String() string {
+	if int(k) < len(kindText) && kindText[k] != "" {
+		return kindText[k]
+	}
+	return "unknown failure"
+}
+
+// Error is a failure of Authorize.
+type Error struct {
+	Kind Kind
+	// Err is the underlying cause, for logs only.
+	Err error
+}
+
+// The errors of each kind, to match with errors.Is.
+var (
+	ErrInvalidToken      = &Error{Kind: KindInvalidToken}
+	ErrInsufficientScope = &Error{Kind: KindInsufficientScope}
+	ErrUnavailable       = &Error{Kind: KindUnavailable}
+)
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Kind.String() + ": " + e.Err.Error()
+	}
+	return e.Kind.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is an *Error of the same kind with no cause,
+// such as ErrInvalidToken.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Kind == e.Kind && t.Err == nil
+}
 
 // Guard decides whether tokens grant access to this resource server.
 type Guard struct {
@@ -60,17 +105,17 @@ func NewGuard(introspector Introspector, audience string) *Guard {
 func (g *Guard) Authorize(ctx context.Context, token secret.String, scope string) (TokenInfo, error) {
 	// No token we issue is larger; a larger one need not cost a round trip.
 	if len(token.Reveal()) > wire.MaxTokenSize {
-		return TokenInfo{}, fmt.Errorf("%w: larger than %d bytes", ErrInvalidToken, wire.MaxTokenSize)
+		return TokenInfo{}, &Error{Kind: KindInvalidToken, Err: fmt.Errorf("larger than %d bytes", wire.MaxTokenSize)}
 	}
 	info, err := g.introspector.Introspect(ctx, token)
 	if err != nil {
-		return TokenInfo{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return TokenInfo{}, &Error{Kind: KindUnavailable, Err: err}
 	}
 	if !info.Active {
 		return TokenInfo{}, ErrInvalidToken
 	}
 	if !slices.Contains(info.Audience, g.audience) {
-		return TokenInfo{}, fmt.Errorf("%w: audience %q is not ours", ErrInvalidToken, info.Audience)
+		return TokenInfo{}, &Error{Kind: KindInvalidToken, Err: fmt.Errorf("audience %q is not ours", info.Audience)}
 	}
 	if !slices.Contains(strings.Fields(info.Scope), scope) {
 		return TokenInfo{}, ErrInsufficientScope

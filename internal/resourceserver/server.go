@@ -66,35 +66,34 @@ func handleResource(guard *resource.Guard, scope string, read func() any) http.H
 
 // writeError is the one place where errors become RFC 6750 responses.
 func writeError(w http.ResponseWriter, r *http.Request, scope string, err error) {
-	var (
-		status      int
-		code        string // the error attribute; "" for none
-		description string
-		bodyCode    string
-	)
+	status, code, description := http.StatusInternalServerError, wire.CodeServerError, "internal error"
+	var re *resource.Error
 	switch {
 	case errors.Is(err, bearer.ErrNoToken):
-		status, bodyCode, description = http.StatusUnauthorized, "unauthorized", "a Bearer token is required"
+		status, code, description = http.StatusUnauthorized, "unauthorized", "a Bearer token is required"
 	case errors.Is(err, bearer.ErrMalformed):
-		status, code, description = http.StatusBadRequest, "invalid_request", "the Authorization header must be Bearer and one b64token"
-	case errors.Is(err, resource.ErrInvalidToken):
-		status, code, description = http.StatusUnauthorized, "invalid_token", "the access token is invalid or expired"
-	case errors.Is(err, resource.ErrInsufficientScope):
-		status, code, description = http.StatusForbidden, "insufficient_scope", "the access token lacks the scope "+scope
-	case errors.Is(err, resource.ErrUnavailable):
-		status, bodyCode, description = http.StatusServiceUnavailable, "temporarily_unavailable", "the authorization server is unavailable"
-	default:
-		status, bodyCode, description = http.StatusInternalServerError, "server_error", "internal error"
+		status, code, description = http.StatusBadRequest, wire.CodeInvalidRequest, "the Authorization header must be Bearer and one b64token"
+	case errors.As(err, &re):
+		switch re.Kind {
+		case resource.KindInvalidToken:
+			status, code, description = http.StatusUnauthorized, wire.CodeInvalidToken, "the access token is invalid or expired"
+		case resource.KindInsufficientScope:
+			status, code, description = http.StatusForbidden, wire.CodeInsufficientScope, "the access token lacks the scope "+scope
+		case resource.KindUnavailable:
+			status, code, description = http.StatusServiceUnavailable, wire.CodeTemporarilyUnavailable, "the authorization server is unavailable"
+		}
 	}
 	challenge := `Bearer realm="resourceserver"`
-	if code != "" {
+	// Only the codes of RFC 6750 §3.1 go in the challenge; a request with
+	// no token at all gets none (§3.1), nor does a failure of ours.
+	switch code {
+	case wire.CodeInvalidRequest, wire.CodeInvalidToken, wire.CodeInsufficientScope:
 		challenge += `, error="` + code + `", error_description="` + httpx.SafeText(description) + `"`
-		bodyCode = code
 	}
 	if status == http.StatusForbidden {
 		challenge += `, scope="` + scope + `"`
 	}
 	w.Header().Set("WWW-Authenticate", challenge)
-	httpx.Annotate(w, slog.String("error", bodyCode), slog.String("cause", err.Error()))
-	httpx.JSONError(w, r, status, bodyCode, description)
+	httpx.Annotate(w, slog.String("error", code), slog.String("cause", err.Error()))
+	httpx.JSONError(w, r, status, code, description)
 }

@@ -14,6 +14,7 @@ import (
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/wire"
 )
 
 // maxBody caps request bodies; the webapp takes none.
@@ -103,20 +104,20 @@ func writeText(w http.ResponseWriter, status int, line string) {
 // writeError is the one place where errors become webapp responses.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, message := http.StatusInternalServerError, "server_error", "internal error"
-	var ue *fetch.UpstreamError
-	if errors.As(err, &ue) {
-		message = ue.Message()
-	}
-	switch {
-	case errors.Is(err, fetch.ErrOwnerRefused):
-		status, code, message = http.StatusUnauthorized, "invalid_grant", fetch.ErrOwnerRefused.Error()
-		w.Header().Set("WWW-Authenticate", `Basic realm="webapp"`)
-	case errors.Is(err, fetch.ErrTimeout):
-		status, code = http.StatusGatewayTimeout, "upstream_timeout"
-	case errors.Is(err, fetch.ErrUnavailable):
-		status, code = http.StatusServiceUnavailable, "upstream_unavailable"
-	case errors.Is(err, fetch.ErrRefused), errors.Is(err, fetch.ErrBadAnswer):
-		status, code = http.StatusBadGateway, "bad_gateway"
+	var fe *fetch.Error
+	if errors.As(err, &fe) {
+		message = fe.Message()
+		switch fe.Kind {
+		case fetch.KindOwnerRefused:
+			status, code = http.StatusUnauthorized, wire.CodeInvalidGrant
+			w.Header().Set("WWW-Authenticate", `Basic realm="webapp"`)
+		case fetch.KindTimeout:
+			status, code = http.StatusGatewayTimeout, "upstream_timeout"
+		case fetch.KindUnavailable:
+			status, code = http.StatusServiceUnavailable, "upstream_unavailable"
+		case fetch.KindRefused, fetch.KindBadAnswer:
+			status, code = http.StatusBadGateway, "bad_gateway"
+		}
 	}
 	httpx.Annotate(w, slog.String("error", code), slog.String("cause", err.Error()))
 	writeErrorBody(w, r, status, code, message)

@@ -283,8 +283,9 @@ func TestAuthserverDown(t *testing.T) {
 func TestCallerHangsUp(t *testing.T) {
 	t.Parallel()
 	u := newUpstreams(t)
-	cancelled := make(chan struct{})
+	arrived, cancelled := make(chan struct{}), make(chan struct{})
 	u.authAns = func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
 		<-r.Context().Done()
 		close(cancelled)
 	}
@@ -298,7 +299,7 @@ func TestCallerHangsUp(t *testing.T) {
 		h.ServeHTTP(httptest.NewRecorder(), req)
 		close(done)
 	}()
-	time.Sleep(50 * time.Millisecond)
+	<-arrived
 	cancel()
 	select {
 	case <-cancelled:

@@ -49,7 +49,7 @@ func (c *tokenClient) Token(ctx context.Context, owner fetch.Owner, scope string
 	}
 	req, err := c.endpoint.NewRequest(ctx, form)
 	if err != nil {
-		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrUnavailable, Cause: err}
+		return secret.String{}, &fetch.Error{Kind: fetch.KindUnavailable, Service: authserver, Err: err}
 	}
 	status, raw, err := call(c.client, req, authserver)
 	if err != nil {
@@ -73,9 +73,9 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 		case status == http.StatusUnauthorized:
 			// The one misconfiguration a user cannot see from outside:
 			// say it in the log line.
-			ue.Cause = fmt.Errorf("%w: the authserver refused the webapp's client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE", ue.Cause)
+			ue.Err = fmt.Errorf("%w: the authserver refused the webapp's client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE", ue.Err)
 		case e.Error != "":
-			ue.Cause = fmt.Errorf("%w: %s", ue.Cause, httpx.SafeText(e.Error))
+			ue.Err = fmt.Errorf("%w: %s", ue.Err, httpx.SafeText(e.Error))
 		}
 		return secret.String{}, ue
 	}
@@ -84,10 +84,10 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 		TokenType   string `json:"token_type"`
 	}
 	if err := json.Unmarshal(raw, &b); err != nil {
-		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrBadAnswer, Cause: err}
+		return secret.String{}, &fetch.Error{Kind: fetch.KindBadAnswer, Service: authserver, Err: err}
 	}
 	if !strings.EqualFold(b.TokenType, "Bearer") || len(b.AccessToken) > wire.MaxTokenSize || !bearer.Valid(b.AccessToken) {
-		return secret.String{}, &fetch.UpstreamError{Service: authserver, Kind: fetch.ErrBadAnswer, Cause: errors.New("no usable Bearer access_token")}
+		return secret.String{}, &fetch.Error{Kind: fetch.KindBadAnswer, Service: authserver, Err: errors.New("no usable Bearer access_token")}
 	}
 	return secret.New(b.AccessToken), nil
 }
@@ -124,7 +124,7 @@ func (c *resourceClient) EpochTime(ctx context.Context, token secret.String) (in
 func (c *resourceClient) get(ctx context.Context, path string, token secret.String) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
-		return 0, nil, &fetch.UpstreamError{Service: resourceserver, Kind: fetch.ErrUnavailable, Cause: err}
+		return 0, nil, &fetch.Error{Kind: fetch.KindUnavailable, Service: resourceserver, Err: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+token.Reveal())
 	return call(c.client, req, resourceserver)
@@ -146,7 +146,7 @@ func parseCurrentTime(status int, raw []byte) (string, error) {
 		_, err = time.Parse(time.RFC3339, *b.CurrentTime)
 	}
 	if err != nil {
-		return "", &fetch.UpstreamError{Service: resourceserver, Kind: fetch.ErrBadAnswer, Cause: err}
+		return "", &fetch.Error{Kind: fetch.KindBadAnswer, Service: resourceserver, Err: err}
 	}
 	return *b.CurrentTime, nil
 }
@@ -170,7 +170,7 @@ func parseEpochTime(status int, raw []byte) (int64, error) {
 		n, err = b.EpochTime.Int64()
 	}
 	if err != nil {
-		return 0, &fetch.UpstreamError{Service: resourceserver, Kind: fetch.ErrBadAnswer, Cause: err}
+		return 0, &fetch.Error{Kind: fetch.KindBadAnswer, Service: resourceserver, Err: err}
 	}
 	return n, nil
 }
@@ -190,26 +190,26 @@ func call(client *httpx.Client, req *http.Request, service string) (int, []byte,
 }
 
 func transportError(service string, err error) error {
-	kind := fetch.ErrUnavailable
+	kind := fetch.KindUnavailable
 	switch {
 	case httpx.IsTimeout(err):
-		kind = fetch.ErrTimeout
+		kind = fetch.KindTimeout
 	case errors.Is(err, httpx.ErrTooLarge):
-		kind = fetch.ErrBadAnswer
+		kind = fetch.KindBadAnswer
 	}
-	return &fetch.UpstreamError{Service: service, Kind: kind, Cause: err}
+	return &fetch.Error{Kind: kind, Service: service, Err: err}
 }
 
 // statusError classifies an upstream's error status: it refused the webapp
 // (4xx), is down or overloaded (429, 5xx), or answered with something no
 // contract has (anything else).
-func statusError(service string, status int) *fetch.UpstreamError {
-	kind := fetch.ErrBadAnswer
+func statusError(service string, status int) *fetch.Error {
+	kind := fetch.KindBadAnswer
 	switch {
 	case status == http.StatusTooManyRequests || status >= 500 && status <= 599:
-		kind = fetch.ErrUnavailable
+		kind = fetch.KindUnavailable
 	case status >= 400 && status <= 499:
-		kind = fetch.ErrRefused
+		kind = fetch.KindRefused
 	}
-	return &fetch.UpstreamError{Service: service, Kind: kind, Cause: fmt.Errorf("status %d", status)}
+	return &fetch.Error{Kind: kind, Service: service, Err: fmt.Errorf("status %d", status)}
 }
