@@ -154,7 +154,8 @@ var (
 	errStore   = map[string]string{"Cache-Control": "no-store"}
 )
 
-// TestTokenEndpoint has a row for each row of the contract's /token table.
+// TestTokenEndpoint has a row for each answer of /token that README.md's
+// Endpoints section lists.
 func TestTokenEndpoint(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -281,8 +282,8 @@ func (s testServer) token(t testing.TB, scope string) string {
 	return body["access_token"].(string)
 }
 
-// TestIntrospectEndpoint has a row for each row of the contract's
-// /introspect section.
+// TestIntrospectEndpoint has a row for each answer of /introspect that
+// README.md's Endpoints section lists.
 func TestIntrospectEndpoint(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, 10)

@@ -13,7 +13,7 @@ import (
 	"oauthtime/internal/wire"
 )
 
-// maxBody caps request bodies (the contract's 64 KiB).
+// maxBody caps request bodies (64 KiB, as README.md says).
 const maxBody = 64 << 10
 
 // Metadata is the authorization server metadata of RFC 8414.

@@ -14,7 +14,7 @@ import (
 
 const about = "The authorization server: issues HS256 JWT access tokens with the resource owner\npassword grant (POST /token) and introspects them (POST /introspect)."
 
-// Vars are the authserver's settings, as the contract lists them.
+// Vars are the authserver's settings, as README.md's Settings section lists them.
 func Vars() []config.Var {
 	return append(config.ServerVars("AUTH", ":5001"), []config.Var{
 		{Name: "AUTH_ISSUER", Default: "http://localhost:5001", Usage: "iss of every token; base of the metadata URLs"},

@@ -3,7 +3,9 @@
 // what -h prints and where defaults come from, so the two cannot disagree.
 //
 // A setting that is present but invalid is an *Error naming it: services
-// refuse to start rather than start weakened.
+// refuse to start rather than start weakened. Besides the readers, it holds
+// the settings files (-env-file), the command line, and the settings every
+// service has (ServerVars, LoadServer).
 package config
 
 import (
@@ -196,8 +198,8 @@ func PrintVars(w io.Writer, vars []Var) {
 	tw.Flush()
 }
 
-// Report logs why a service could not start, as the one line the contract
-// asks for (naming the setting at fault), and returns err. nil stays nil.
+// Report logs why a service could not start, as the one line README.md
+// promises (naming the setting at fault), and returns err. nil stays nil.
 func Report(log *slog.Logger, err error) error {
 	if err == nil {
 		return nil

@@ -112,7 +112,7 @@ func startBare(b *testing.B, h http.Handler) *bareServer {
 		b.Fatal(err)
 	}
 	s := &bareServer{url: "http://" + ln.Addr().String()}
-	// The limits every server of the contract has: they are part of serving
+	// The limits every server of the system has: they are part of serving
 	// HTTP safely, not of what a handler does.
 	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 		WriteTimeout: 15 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 64 << 10,

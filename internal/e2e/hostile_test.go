@@ -75,8 +75,8 @@ func basicHeader(raw string) string {
 
 const form = "Content-Type: application/x-www-form-urlencoded"
 
-// TestHostileInput hits each error row of the contract with malformed
-// variants. Each gets the contract's status, with a JSON error body (text on
+// TestHostileInput hits each error answer README.md lists with malformed
+// variants. Each gets its documented status, with a JSON error body (text on
 // the webapp) when the request reaches the service; requests that net/http
 // itself refuses (bad header bytes, headers over the server's limit) get
 // its own 400 or 431. Either way the service answers the next request.

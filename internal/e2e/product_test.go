@@ -64,7 +64,7 @@ func TestReplicasShareAKey(t *testing.T) {
 	}
 }
 
-// TestHelpListsEverySetting: -h shows every setting of the contract, with
+// TestHelpListsEverySetting: -h shows every setting README.md lists, with
 // its default, for each service.
 func TestHelpListsEverySetting(t *testing.T) {
 	t.Parallel()

@@ -1,8 +1,10 @@
 // Package httpx is the HTTP plumbing the three services share: the
 // middleware every request passes through (request ID, body cap, panic
 // recovery, access log), JSON and error responses, 404 and 405 answers in the
-// service's own error shape, a server with timeouts and graceful shutdown,
-// and upstream clients with timeouts and connection reuse.
+// service's own error shape, a server with timeouts, a connection cap and
+// a graceful stop, upstream clients with timeouts and connection reuse, and
+// the health-check client. It knows nothing of settings: it is handed
+// values.
 package httpx
 
 import (

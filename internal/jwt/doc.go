@@ -1,6 +1,6 @@
 // Package jwt signs and verifies HS256 JSON Web Tokens (RFC 7515, RFC 7519)
 // and, over that, the JWT profile for OAuth 2.0 access tokens (RFC 9068) as
-// the contract narrows it.
+// this system narrows it (README.md, Security).
 //
 // It has two layers:
 //

@@ -25,7 +25,7 @@ type ClientConfig struct {
 }
 
 // DefaultClients is the built-in registry: the webapp's client and the
-// resource server's, with the well-known secrets of the contract.
+// resource server's, with the well-known secrets README.md documents.
 func DefaultClients() []ClientConfig {
 	return []ClientConfig{
 		{ClientID: "1234", ClientSecret: secret.New("qwerty"), GrantTypes: []string{wire.GrantPassword}, Scope: "current_time epoch_time"},

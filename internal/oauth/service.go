@@ -75,7 +75,7 @@ func (s *Service) Token(_ context.Context, req TokenRequest) (TokenResponse, err
 	case hasControl(req.Username):
 		return TokenResponse{}, invalidRequest("the username has control characters")
 	}
-	// There is no user store: the contract grants any non-empty username and
+	// There is no user store: the system grants any non-empty username (README.md, Security) and
 	// password. This is where a real one would answer invalid_grant.
 	scope, err := client.grantScope(req.Scope)
 	if err != nil {

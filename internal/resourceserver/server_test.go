@@ -93,8 +93,8 @@ func newTestServer(t *testing.T, authURL string) (http.Handler, *bytes.Buffer) {
 	return NewServer(log, guard, resource.NewTime(clock.NewManual(testNow))), &logs
 }
 
-// TestResourceServer has a row for each row of the contract's
-// resourceserver table.
+// TestResourceServer has a row for each answer of the resourceserver that
+// README.md's Endpoints section lists.
 func TestResourceServer(t *testing.T) {
 	t.Parallel()
 	auth := fakeAuthserver(t)

@@ -10,7 +10,7 @@ import (
 
 const about = "The resource server: GET /current_time and GET /epoch_time, each behind a Bearer\ntoken that it has the authserver introspect."
 
-// Vars are the resourceserver's settings, as the contract lists them.
+// Vars are the resourceserver's settings, as README.md's Settings section lists them.
 func Vars() []config.Var {
 	return append(config.ServerVars("RESOURCE", ":5002"), []config.Var{
 		{Name: "RESOURCE_AUTH_URL", Default: "http://localhost:5001", Usage: "authserver base URL"},

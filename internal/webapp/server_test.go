@@ -111,7 +111,8 @@ func (u *upstreams) handlerWithTimeout(t *testing.T, timeout time.Duration) (htt
 	return NewServer(log, f, fetch.Owner{Username: "bob", Password: secret.New("bob-pass")}), &logs
 }
 
-// TestWebapp has a row for each row and rule of the contract's webapp section.
+// TestWebapp has a row for each answer and rule of README.md's webapp
+// endpoints.
 func TestWebapp(t *testing.T) {
 	t.Parallel()
 	const text, js = "text/plain; charset=utf-8", "application/json"

@@ -11,7 +11,7 @@ import (
 
 const about = "The webapp: GET /current_time and GET /epoch_time get a fresh access token for\nthe call from the authserver, call the resourceserver with it, and print the answer."
 
-// Vars are the webapp's settings, as the contract lists them.
+// Vars are the webapp's settings, as README.md's Settings section lists them.
 func Vars() []config.Var {
 	return append(config.ServerVars("WEBAPP", ":5003"), []config.Var{
 		{Name: "WEBAPP_AUTH_URL", Default: "http://localhost:5001", Usage: "authserver base URL"},

@@ -201,8 +201,8 @@ func transportError(service string, err error) error {
 }
 
 // statusError classifies an upstream's error status: it refused the webapp
-// (4xx), is down or overloaded (429, 5xx), or answered with something no
-// contract has (anything else).
+// (4xx), is down or overloaded (429, 5xx), or answered with a status none of
+// them sends (anything else).
 func statusError(service string, status int) *fetch.Error {
 	kind := fetch.KindBadAnswer
 	switch {
