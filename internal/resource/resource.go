@@ -43,20 +43,6 @@ const (
 	KindUnavailable                       // the authorization server gave no usable answer
 )
 
-var kindText = [...]string{
-	KindInvalidToken:      "the access token is invalid or expired",
-	KindInsufficientScope: "the access token lacks the required scope",
-	KindUnavailable:       "the authorization server is unavailable",
-}
-
-// String says what went wrong.
-func (k Kind) String() string {
-	if int(k) < len(kindText) && kindText[k] != "" {
-		return kindText[k]
-	}
-	return "unknown failure"
-}
-
 // Error is a failure of Authorize.
 type Error struct {
 	Kind Kind
@@ -64,29 +50,24 @@ type Error struct {
 	Err error
 }
 
-// The errors of each kind, to match with errors.Is.
-var (
-	ErrInvalidToken      = &Error{Kind: KindInvalidToken}
-	ErrInsufficientScope = &Error{Kind: KindInsufficientScope}
-	ErrUnavailable       = &Error{Kind: KindUnavailable}
-)
-
 func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.Kind.String() + ": " + e.Err.Error()
+	var msg string
+	switch e.Kind {
+	case KindInvalidToken:
+		msg = "the access token is invalid or expired"
+	case KindInsufficientScope:
+		msg = "the access token lacks the required scope"
+	default:
+		msg = "the authorization server is unavailable"
 	}
-	return e.Kind.String()
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
 }
 
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is an *Error of the same kind with no cause,
-// such as ErrInvalidToken.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Kind == e.Kind && t.Err == nil
-}
 
 // Guard decides whether tokens grant access to this resource server.
 type Guard struct {
@@ -112,13 +93,13 @@ func (g *Guard) Authorize(ctx context.Context, token secret.String, scope string
 		return TokenInfo{}, &Error{Kind: KindUnavailable, Err: err}
 	}
 	if !info.Active {
-		return TokenInfo{}, ErrInvalidToken
+		return TokenInfo{}, &Error{Kind: KindInvalidToken}
 	}
 	if !slices.Contains(info.Audience, g.audience) {
 		return TokenInfo{}, &Error{Kind: KindInvalidToken, Err: fmt.Errorf("audience %q is not ours", info.Audience)}
 	}
 	if !slices.Contains(strings.Fields(info.Scope), scope) {
-		return TokenInfo{}, ErrInsufficientScope
+		return TokenInfo{}, &Error{Kind: KindInsufficientScope}
 	}
 	return info, nil
 }
