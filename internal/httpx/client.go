@@ -14,6 +14,12 @@ import (
 	"oauthtime/internal/requestid"
 )
 
+// ConnectTimeout bounds connecting to an upstream (or the call's own
+// timeout, if shorter). A host that is gone, such as a stopped container
+// whose address nothing answers for, fails after it rather than after the
+// whole timeout, and is reported unreachable, not slow.
+const ConnectTimeout = 2 * time.Second
+
 // IdleConnTimeout is how long an upstream connection may sit unused in a
 // Client's pool.
 const IdleConnTimeout = 10 * time.Second
@@ -31,7 +37,7 @@ type Client struct {
 // if not nil, are the CAs trusted for https upstreams.
 func NewClient(timeout time.Duration, roots *x509.CertPool) *Client {
 	c := &Client{}
-	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	dialer := &net.Dialer{Timeout: min(timeout, ConnectTimeout), KeepAlive: 30 * time.Second}
 	c.transport = &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			conn, err := dialer.DialContext(ctx, network, addr)
@@ -87,6 +93,14 @@ func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 		return nil, ErrTooLarge
 	}
 	return b, nil
+}
+
+// IsUnreachable reports whether err is an upstream call that could not
+// connect: refused, no route, no such host, or no answer to the connect
+// within ConnectTimeout.
+func IsUnreachable(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // IsTimeout reports whether err is an upstream call running out of time.

@@ -192,6 +192,8 @@ func call(client *httpx.Client, req *http.Request, service string) (int, []byte,
 func transportError(service string, err error) error {
 	kind := fetch.KindUnavailable
 	switch {
+	case httpx.IsUnreachable(err):
+		// Down, even when the connect timed out: 503, not 504.
 	case httpx.IsTimeout(err):
 		kind = fetch.KindTimeout
 	case errors.Is(err, httpx.ErrTooLarge):

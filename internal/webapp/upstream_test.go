@@ -1,14 +1,20 @@
 package webapp
 
 import (
+	"context"
 	"errors"
+	"net"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"oauthtime/internal/bearer"
 	"oauthtime/internal/fetch"
+	"oauthtime/internal/httpx"
 )
 
 // isFetchError reports whether err is one of the errors the transport maps.
@@ -53,4 +59,33 @@ func FuzzParseAnswers(f *testing.F) {
 			t.Fatalf("parseEpochTime error %v is not mapped", err)
 		}
 	})
+}
+
+// TestTransportErrorKinds: an upstream that cannot be connected to is down
+// (503), even when the connect itself timed out, as it does for a stopped
+// container's address; a call that connected and then ran out of time is
+// slow (504).
+func TestTransportErrorKinds(t *testing.T) {
+	t.Parallel()
+	dial := func(err error) error {
+		return &url.Error{Op: "Get", URL: "http://resourceserver:5002/current_time", Err: &net.OpError{Op: "dial", Net: "tcp", Err: err}}
+	}
+	tests := []struct {
+		name string
+		err  error
+		want fetch.Kind
+	}{
+		{"connect timed out", dial(os.ErrDeadlineExceeded), fetch.KindUnavailable},
+		{"connect refused", dial(syscall.ECONNREFUSED), fetch.KindUnavailable},
+		{"no such host", dial(&net.DNSError{Err: "no such host", Name: "resourceserver", IsNotFound: true}), fetch.KindUnavailable},
+		{"no answer in time", &url.Error{Op: "Get", URL: "http://x", Err: context.DeadlineExceeded}, fetch.KindTimeout},
+		{"read timed out", &url.Error{Op: "Get", URL: "http://x", Err: &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}}, fetch.KindTimeout},
+		{"answer too large", httpx.ErrTooLarge, fetch.KindBadAnswer},
+	}
+	for _, tt := range tests {
+		var fe *fetch.Error
+		if err := transportError(resourceserver, tt.err); !errors.As(err, &fe) || fe.Kind != tt.want {
+			t.Errorf("%s: transportError = %v, want kind %v", tt.name, err, tt.want)
+		}
+	}
 }
