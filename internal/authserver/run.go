@@ -29,7 +29,7 @@ func build(log *slog.Logger, s settings, clk clock.Clock) http.Handler {
 	}
 	svc := oauth.NewService(s.clients,
 		jwt.NewIssuer(s.key, s.issuer, s.audience, s.ttl, clk),
-		jwt.NewVerifier(s.key, s.issuer, clk),
+		jwt.NewVerifier(s.key, s.issuer, clk, s.verifiers...),
 		oauth.NewLimiter(s.maxFailures, time.Minute, clk),
 	)
 	return NewServer(log, svc, NewMetadata(s.issuer, s.clients.Scopes()), s.trustedProxies)

@@ -29,6 +29,7 @@ func TestRunInvalidSettings(t *testing.T) {
 		env     map[string]string
 	}{
 		{"AUTH_SIGNING_KEY", map[string]string{"AUTH_SIGNING_KEY": "too-short"}},
+		{"AUTH_VERIFICATION_KEYS", map[string]string{"AUTH_VERIFICATION_KEYS": "0123456789abcdef0123456789abcdef too-short"}},
 		{"AUTH_TOKEN_TTL", map[string]string{"AUTH_TOKEN_TTL": "five"}},
 		{"AUTH_TOKEN_TTL", map[string]string{"AUTH_TOKEN_TTL": "500ms"}},
 		{"AUTH_TOKEN_TTL", map[string]string{"AUTH_TOKEN_TTL": "2h"}},

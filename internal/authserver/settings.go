@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"oauthtime/internal/config"
@@ -20,6 +21,7 @@ func Vars() []config.Var {
 		{Name: "AUTH_ISSUER", Default: "http://localhost:5001", Usage: "iss of every token; base of the metadata URLs"},
 		{Name: "AUTH_AUDIENCE", Default: "resourceserver", Usage: "aud of every token"},
 		{Name: "AUTH_SIGNING_KEY", Default: "", Usage: "HS256 key, at least 32 bytes; empty: a random key per process (logged as a warning)"},
+		{Name: "AUTH_VERIFICATION_KEYS", Default: "", Usage: "further HS256 keys that verify tokens but never sign, space-separated, each at least 32 bytes (for rotating the signing key)"},
 		{Name: "AUTH_TOKEN_TTL", Default: "5s", Usage: "token lifetime, a Go duration from 1s to 1h"},
 		{Name: "AUTH_CLIENTS_FILE", Default: "", Usage: "JSON file that replaces the built-in client registry", File: true},
 		{Name: "AUTH_MAX_AUTH_FAILURES", Default: "10", Usage: "failed client authentications per IP per minute before 429; 0 turns the limit off"},
@@ -33,6 +35,7 @@ type settings struct {
 	issuer         string
 	audience       string
 	key            *jwt.Key
+	verifiers      []*jwt.Key // AUTH_VERIFICATION_KEYS
 	randomKey      bool
 	ttl            time.Duration
 	clients        *oauth.Registry
@@ -70,6 +73,14 @@ func loadSettings(env *config.Env) settings {
 		env.Fail("AUTH_SIGNING_KEY", fmt.Errorf("%d bytes; at least %d random bytes are needed", len(secret), jwt.MinKeySize))
 	}
 	s.key = key
+	for i, v := range strings.Fields(env.String("AUTH_VERIFICATION_KEYS")) {
+		k, err := jwt.NewKey([]byte(v))
+		if err != nil {
+			env.Fail("AUTH_VERIFICATION_KEYS", fmt.Errorf("key %d: %d bytes; at least %d random bytes are needed", i+1, len(v), jwt.MinKeySize))
+			break
+		}
+		s.verifiers = append(s.verifiers, k)
+	}
 
 	clients := oauth.DefaultClients()
 	if path := env.String("AUTH_CLIENTS_FILE"); path != "" {

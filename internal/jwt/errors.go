@@ -22,6 +22,9 @@ var (
 	// ErrHeaderParameter: the header carries crit, or a key-location parameter
 	// (jku, jwk, x5u, x5c) that this verifier will never follow.
 	ErrHeaderParameter = errors.New("jwt: header parameter not accepted")
+	// ErrKeyID: the header's kid is missing, not a string, or names no key
+	// of the Verifier.
+	ErrKeyID = errors.New("jwt: kid names no verification key")
 	// ErrMissingClaim: a required claim is absent or empty.
 	ErrMissingClaim = errors.New("jwt: required claim missing")
 	// ErrClaimType: a claim has the wrong JSON type or an out-of-range value.

@@ -26,7 +26,11 @@ func (k *Key) Sign(header, payload []byte) string {
 func (k *Key) Verify(token string) (header, payload []byte, err error) {
 	st := k.get()
 	defer k.put(st)
-	h, p, err := k.verify(st, token)
+	dot1, dot2, err := split(token)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, p, err := k.verify(st, token, dot1, dot2)
 	if err != nil {
 		return nil, nil, err
 	}

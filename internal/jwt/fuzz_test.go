@@ -27,6 +27,16 @@ func FuzzVerify(f *testing.F) {
 	}
 	f.Add(key.Sign([]byte(`{"alg":"none","typ":"at+jwt"}`), []byte(object(goodClaims()))))
 	f.Add(key.Sign([]byte(goodHeader), []byte(object(with("x", `[[{"a":"\u00e9"}]]`)))))
+	// Headers that name a key: another, none, not as a string, twice.
+	for _, h := range []string{
+		`{"alg":"HS256","typ":"at+jwt","kid":"` + kid2 + `"}`,
+		`{"kid":"` + kid1 + `","typ":"at+jwt","alg":"HS256"}`,
+		`{"alg":"HS256","typ":"at+jwt","kid":{"k":"` + kid1 + `"}}`,
+		`{"alg":"HS256","typ":"at+jwt","kid":"` + kid1 + `","kid":"x"}`,
+		`{"alg":"HS256","typ":"at+jwt","kid":"` + kid1 + `\u0000"}`,
+	} {
+		f.Add(key.Sign([]byte(h), []byte(object(goodClaims()))))
+	}
 	f.Add("eyJ.eyJ.AAAA")
 	f.Add("...")
 	f.Fuzz(func(t *testing.T, token string) {

@@ -125,7 +125,7 @@ func TestIssueVerifyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(hdr) != `{"alg":"HS256","typ":"at+jwt"}` { // 9068-04
+		if string(hdr) != goodHeader { // 9068-04, with the kid of the key
 			t.Errorf("header = %s", hdr)
 		}
 		var std map[string]any
@@ -255,7 +255,34 @@ func with(name, value string) []member {
 	return append(out, member{name, value})
 }
 
-const goodHeader = `{"alg":"HS256","typ":"at+jwt"}`
+// kid1 and kid2 are the kids of testKey(t, 1) and testKey(t, 2): base64url
+// of the first 12 bytes of SHA-256 of 32 bytes of 0x01 (or 0x02), computed
+// outside this package.
+const (
+	kid1 = "cs1uhCLEB_ttCYaQ"
+	kid2 = "dYd7tB05O1-4RVzm"
+)
+
+const goodHeader = `{"alg":"HS256","typ":"at+jwt","kid":"` + kid1 + `"}`
+
+// TestKeyID: the kid is derived from the key alone, so replicas agree.
+func TestKeyID(t *testing.T) {
+	t.Parallel()
+	if got := testKey(t, 1).ID(); got != kid1 {
+		t.Errorf("ID() = %q, want %q", got, kid1)
+	}
+	if got := testKey(t, 2).ID(); got != kid2 {
+		t.Errorf("ID() = %q, want %q", got, kid2)
+	}
+	tok, err := NewIssuer(testKey(t, 1), testIssuer, testAudience, 5*time.Second, clock.NewManual(testNow)).Issue("bob", "1234", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _, _ := splitToken(t, tok.Raw.Reveal())
+	if got, _ := b64.DecodeString(h); string(got) != goodHeader {
+		t.Errorf("issued header = %s, want %s", got, goodHeader)
+	}
+}
 
 // TestVerifyRejects is the table of acceptance point 2: each malformed or
 // hostile token is rejected with the error of the rule it breaks.
@@ -302,6 +329,17 @@ func TestVerifyRejects(t *testing.T) {
 		{"duplicate alg", sign(`{"alg":"HS256","alg":"HS256","typ":"at+jwt"}`, goodClaims()), ErrJSON},
 		{"header not an object", sign(`["HS256"]`, goodClaims()), ErrJSON},
 		{"header trailing bytes", sign(goodHeader+`x`, goodClaims()), ErrJSON},
+
+		// Key ID: every token names the key that signed it.
+		{"kid missing", sign(`{"alg":"HS256","typ":"at+jwt"}`, goodClaims()), ErrKeyID},
+		{"kid unknown", sign(`{"alg":"HS256","typ":"at+jwt","kid":"k1"}`, goodClaims()), ErrKeyID},
+		{"kid of another key", sign(`{"alg":"HS256","typ":"at+jwt","kid":"`+kid2+`"}`, goodClaims()), ErrKeyID},
+		{"kid not a string", sign(`{"alg":"HS256","typ":"at+jwt","kid":1}`, goodClaims()), ErrKeyID},
+		{"kid null", sign(`{"alg":"HS256","typ":"at+jwt","kid":null}`, goodClaims()), ErrKeyID},
+		{"kid very long", sign(`{"alg":"HS256","typ":"at+jwt","kid":"`+strings.Repeat("k", 2000)+`"}`, goodClaims()), ErrKeyID},
+		{"kid empty", sign(`{"alg":"HS256","typ":"at+jwt","kid":""}`, goodClaims()), ErrKeyID},
+		{"kid duplicated", sign(`{"alg":"HS256","typ":"at+jwt","kid":"`+kid1+`","kid":"`+kid1+`"}`, goodClaims()), ErrJSON},
+		{"another key's signature under its kid", otherKey.Sign([]byte(`{"alg":"HS256","typ":"at+jwt","kid":"`+kid2+`"}`), []byte(object(goodClaims()))), ErrSignature},
 
 		// Encoding: unpadded canonical base64url only.
 		{"padding", h64 + "." + p64 + "=." + s64, ErrMalformed},
@@ -398,11 +436,11 @@ func TestVerifyAccepts(t *testing.T) {
 		claims       []member
 		check        func(Claims) bool
 	}{
-		{"9068-10 typ upper case", `{"alg":"HS256","typ":"AT+JWT"}`, goodClaims(), nil},
-		{"9068-10 typ media type", `{"alg":"HS256","typ":"application/at+jwt"}`, goodClaims(), nil},
-		{"kid is allowed", `{"alg":"HS256","typ":"at+jwt","kid":"k1"}`, goodClaims(), nil},
-		{"white space", "{ \"alg\" : \"HS256\" ,\r\n \"typ\":\"at+jwt\" }", goodClaims(), nil},
-		{"escaped member name", `{"\u0061lg":"HS256","typ":"at+jwt"}`, goodClaims(), nil},
+		{"9068-10 typ upper case", `{"alg":"HS256","typ":"AT+JWT","kid":"` + kid1 + `"}`, goodClaims(), nil},
+		{"9068-10 typ media type", `{"alg":"HS256","typ":"application/at+jwt","kid":"` + kid1 + `"}`, goodClaims(), nil},
+		{"kid first", `{"kid":"` + kid1 + `","alg":"HS256","typ":"at+jwt"}`, goodClaims(), nil},
+		{"white space", "{ \"alg\" : \"HS256\" ,\r\n \"typ\":\"at+jwt\", \"kid\" : \"" + kid1 + "\" }", goodClaims(), nil},
+		{"escaped member name", `{"\u0061lg":"HS256","typ":"at+jwt","\u006bid":"` + kid1 + `"}`, goodClaims(), nil},
 		{"aud array", goodHeader, with("aud", `["other","resourceserver"]`),
 			func(c Claims) bool {
 				return slices.Contains(c.Audience, "resourceserver") && slices.Contains(c.Audience, "other")

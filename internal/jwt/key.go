@@ -32,6 +32,7 @@ var macSize64 = b64.EncodedLen(sha256.Size)
 // use. Each Key must be used with HS256 only (RFC 8725 §3.1).
 type Key struct {
 	secret []byte
+	id     string
 	// states recycles HMAC states and scratch buffers: hmac.New hashes the
 	// key twice, and with Reset it costs nothing after the first use.
 	states sync.Pool
@@ -53,12 +54,18 @@ func NewKey(secret []byte) (*Key, error) {
 	if len(secret) < MinKeySize {
 		return nil, fmt.Errorf("%w: got %d", ErrWeakKey, len(secret))
 	}
-	k := &Key{secret: bytes.Clone(secret)}
+	sum := sha256.Sum256(secret)
+	k := &Key{secret: bytes.Clone(secret), id: b64.EncodeToString(sum[:12])}
 	k.states.New = func() any {
 		return &state{mac: hmac.New(sha256.New, k.secret)}
 	}
 	return k, nil
 }
+
+// ID is the key's kid: the unpadded base64url of the first 12 bytes of the
+// SHA-256 of its bytes, 16 characters. Replicas given the same key agree on
+// it with no setting, and it tells nothing usable about the key.
+func (k *Key) ID() string { return k.id }
 
 // LogValue keeps the key out of logs.
 func (k *Key) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
@@ -82,41 +89,45 @@ func (k *Key) appendSignature(st *state, signingInput []byte) []byte {
 	return b64.AppendEncode(signingInput, sum)
 }
 
-// verify checks that token is a JWS compact serialization whose signature
-// is the HS256 MAC under k, and returns its header and payload, decoded,
-// as slices that point into st.
-// The order matters: size, shape and alphabet are checked first, then the
-// MAC, and only then are header and payload decoded, so nothing an attacker
-// wrote is interpreted before the signature holds (RFC 8725 §3.3).
-func (k *Key) verify(st *state, token string) (header, payload []byte, err error) {
+// split checks the size, shape and alphabet of a JWS compact
+// serialization, and returns where its two dots are. It decodes nothing.
+func split(token string) (dot1, dot2 int, err error) {
 	if len(token) > wire.MaxTokenSize {
-		return nil, nil, ErrTooLarge
+		return 0, 0, ErrTooLarge
 	}
-	dot1 := strings.IndexByte(token, '.')
+	dot1 = strings.IndexByte(token, '.')
 	if dot1 < 0 {
-		return nil, nil, fmt.Errorf("%w: 1 segment, want 3", ErrMalformed)
+		return 0, 0, fmt.Errorf("%w: 1 segment, want 3", ErrMalformed)
 	}
-	dot2 := dot1 + 1 + strings.IndexByte(token[dot1+1:], '.')
+	dot2 = dot1 + 1 + strings.IndexByte(token[dot1+1:], '.')
 	if dot2 == dot1 {
-		return nil, nil, fmt.Errorf("%w: 2 segments, want 3", ErrMalformed)
+		return 0, 0, fmt.Errorf("%w: 2 segments, want 3", ErrMalformed)
 	}
 	if n := strings.Count(token[dot2+1:], "."); n > 0 {
-		return nil, nil, fmt.Errorf("%w: %d segments, want 3", ErrMalformed, 3+n)
+		return 0, 0, fmt.Errorf("%w: %d segments, want 3", ErrMalformed, 3+n)
 	}
 	h64, p64, s64 := token[:dot1], token[dot1+1:dot2], token[dot2+1:]
 	if h64 == "" || p64 == "" {
-		return nil, nil, fmt.Errorf("%w: empty header or payload", ErrMalformed)
+		return 0, 0, fmt.Errorf("%w: empty header or payload", ErrMalformed)
 	}
 	if s64 == "" {
-		return nil, nil, fmt.Errorf("%w: no signature", ErrSignature)
+		return 0, 0, fmt.Errorf("%w: no signature", ErrSignature)
 	}
 	if !isB64URL(h64) || !isB64URL(p64) || !isB64URL(s64) {
-		return nil, nil, fmt.Errorf("%w: not unpadded base64url", ErrMalformed)
+		return 0, 0, fmt.Errorf("%w: not unpadded base64url", ErrMalformed)
 	}
 	if len(s64) != macSize64 {
-		return nil, nil, fmt.Errorf("%w: wrong length", ErrSignature)
+		return 0, 0, fmt.Errorf("%w: wrong length", ErrSignature)
 	}
+	return dot1, dot2, nil
+}
 
+// verify checks that the signature of token, which split has checked, is
+// the HS256 MAC under k, and returns its header and payload, decoded, as
+// slices that point into st. The MAC is checked before the payload is
+// decoded, so none of it is interpreted before the signature holds
+// (RFC 8725 §3.3).
+func (k *Key) verify(st *state, token string, dot1, dot2 int) (header, payload []byte, err error) {
 	st.tok = append(st.tok[:0], token...)
 	if _, err := b64.Decode(st.sig[:], st.tok[dot2+1:]); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrSignature, err)
@@ -127,7 +138,7 @@ func (k *Key) verify(st *state, token string) (header, payload []byte, err error
 		return nil, nil, ErrSignature
 	}
 
-	hn, pn := b64.DecodedLen(len(h64)), b64.DecodedLen(len(p64))
+	hn, pn := b64.DecodedLen(dot1), b64.DecodedLen(dot2-dot1-1)
 	if cap(st.buf) < hn+pn {
 		st.buf = make([]byte, hn+pn)
 	}

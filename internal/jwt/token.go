@@ -28,8 +28,12 @@ type Claims struct {
 	ID       string   `json:"jti"`
 }
 
-// header is the JOSE header of every access token this package makes.
-const header = `{"alg":"HS256","typ":"at+jwt"}`
+// header returns the JOSE header of every access token this package makes
+// with key. The kid names the key, so that a Verifier that holds several
+// picks the one that signed (RFC 7515 §4.1.4).
+func header(key *Key) []byte {
+	return []byte(`{"alg":"HS256","typ":"at+jwt","kid":"` + key.ID() + `"}`)
+}
 
 // Token is an access token that was just issued.
 type Token struct {
@@ -65,7 +69,7 @@ func NewIssuer(key *Key, issuer, audience string, ttl time.Duration, clk clock.C
 		key:    key,
 		clock:  clk,
 		ttl:    max(int64(ttl/time.Second), 1),
-		prefix: append(b64.AppendEncode(nil, []byte(header)), '.'),
+		prefix: append(b64.AppendEncode(nil, header(key)), '.'),
 		claims: c,
 	}
 }
@@ -169,15 +173,24 @@ func appendString(b []byte, s string) []byte {
 
 // Verifier checks access tokens. It is safe for concurrent use.
 type Verifier struct {
-	key    *Key
-	issuer string
-	clock  clock.Clock
+	// byHeader holds each key by the encoded header an Issuer writes with
+	// it: a token of ours names its key by kid with no decoding and no
+	// parsing.
+	byHeader map[string]*Key
+	keys     []*Key
+	issuer   string
+	clock    clock.Clock
 }
 
-// NewVerifier returns a Verifier that accepts tokens signed with key by
-// issuer. Audience is left to the resource server that uses the token.
-func NewVerifier(key *Key, issuer string, clk clock.Clock) *Verifier {
-	return &Verifier{key: key, issuer: issuer, clock: clk}
+// NewVerifier returns a Verifier that accepts tokens signed by issuer with
+// key or one of more, each picked by the kid of the token's header.
+// Audience is left to the resource server that uses the token.
+func NewVerifier(key *Key, issuer string, clk clock.Clock, more ...*Key) *Verifier {
+	v := &Verifier{byHeader: map[string]*Key{}, keys: append([]*Key{key}, more...), issuer: issuer, clock: clk}
+	for _, k := range v.keys {
+		v.byHeader[b64.EncodeToString(header(k))] = k
+	}
+	return v
 }
 
 // Claim names in the order of their bits in names.known.
@@ -202,23 +215,55 @@ var claimNames = [...]string{"iss", "sub", "aud", "client_id", "scope", "iat", "
 // Verify checks token as an access token and returns its claims. Any failed
 // check rejects the whole token; the error wraps the Err* value of the rule.
 func (v *Verifier) Verify(token string) (Claims, error) {
-	st := v.key.get()
-	defer v.key.put(st)
-	h, p, err := v.key.verify(st, token)
+	dot1, dot2, err := split(token)
 	if err != nil {
 		return Claims{}, err
 	}
-	if !utf8.Valid(h) || !utf8.Valid(p) {
+	var st *state
+	var h, p []byte
+	if key, ours := v.byHeader[token[:dot1]]; ours {
+		// The header an Issuer writes: its kid names the key, and nothing
+		// in it needs checking.
+		st = key.get()
+		defer key.put(st)
+		if _, p, err = key.verify(st, token, dot1, dot2); err != nil {
+			return Claims{}, err
+		}
+	} else {
+		// Any other header is read only once a signature holds: the MAC
+		// picks the key, then the header, its kid naming that same key
+		// included, is checked whole.
+		for _, k := range v.keys {
+			st = k.get()
+			if h, p, err = k.verify(st, token, dot1, dot2); err == nil {
+				key = k
+				defer k.put(st)
+				break
+			}
+			k.put(st)
+		}
+		if err != nil {
+			return Claims{}, err
+		}
+		if !utf8.Valid(h) {
+			return Claims{}, fmt.Errorf("%w: not UTF-8", ErrJSON)
+		}
+		kid, err := checkHeader(string(h))
+		if err != nil {
+			return Claims{}, err
+		}
+		if kid != key.ID() {
+			return Claims{}, fmt.Errorf("%w: %.40q", ErrKeyID, kid)
+		}
+	}
+	if !utf8.Valid(p) {
 		return Claims{}, fmt.Errorf("%w: not UTF-8", ErrJSON)
 	}
-	// One string for both, so that claim values are substrings of it.
-	text := string(st.buf[:len(h)+len(p)])
-	if err := checkHeader(text[:len(h)]); err != nil {
-		return Claims{}, err
-	}
+	// One string, so that claim values are substrings of it.
+	text := string(p)
 	var c Claims
 	var nbf int64
-	seen, err := parseClaims(text[len(h):], &c, &nbf)
+	seen, err := parseClaims(text, &c, &nbf)
 	if err != nil {
 		return Claims{}, err
 	}
@@ -249,22 +294,24 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 }
 
 // checkHeader accepts exactly the header of an RFC 9068 access token under
-// HS256. The algorithm is never chosen from the header: it is only compared.
-func checkHeader(text string) error {
+// HS256 that names its key, and returns the kid. The algorithm is never
+// chosen from the header: it is only compared.
+func checkHeader(text string) (kid string, err error) {
 	p := parser{s: text}
 	if err := p.open(); err != nil {
-		return fmt.Errorf("%w: header: %v", ErrJSON, err)
+		return "", fmt.Errorf("%w: header: %v", ErrJSON, err)
 	}
 	const (
 		bitAlg = iota
 		bitTyp
+		bitKid
 	)
 	var seen names
 	var alg, typ string
 	for {
 		name, ok, err := p.member()
 		if err != nil {
-			return fmt.Errorf("%w: header: %v", ErrJSON, err)
+			return "", fmt.Errorf("%w: header: %v", ErrJSON, err)
 		}
 		if !ok {
 			break
@@ -274,38 +321,47 @@ func checkHeader(text string) error {
 		case "alg":
 			bit = bitAlg
 			if !p.isString() {
-				return fmt.Errorf("%w: alg is not a string", ErrAlgorithm)
+				return "", fmt.Errorf("%w: alg is not a string", ErrAlgorithm)
 			}
 			alg, err = p.str()
 		case "typ":
 			bit = bitTyp
 			if !p.isString() {
-				return fmt.Errorf("%w: typ is not a string", ErrType)
+				return "", fmt.Errorf("%w: typ is not a string", ErrType)
 			}
 			typ, err = p.str()
+		case "kid":
+			bit = bitKid
+			if !p.isString() {
+				return "", fmt.Errorf("%w: kid is not a string", ErrKeyID)
+			}
+			kid, err = p.str()
 		case "crit", "jku", "jwk", "x5u", "x5c":
-			return fmt.Errorf("%w: %s", ErrHeaderParameter, name)
+			return "", fmt.Errorf("%w: %s", ErrHeaderParameter, name)
 		default:
 			err = p.skip(0)
 		}
 		if err != nil {
-			return fmt.Errorf("%w: header: %v", ErrJSON, err)
+			return "", fmt.Errorf("%w: header: %v", ErrJSON, err)
 		}
 		if !seen.add(name, bit) {
-			return fmt.Errorf("%w: header: duplicate member %q", ErrJSON, name)
+			return "", fmt.Errorf("%w: header: duplicate member %q", ErrJSON, name)
 		}
 	}
 	if err := p.close(); err != nil {
-		return fmt.Errorf("%w: header: %v", ErrJSON, err)
+		return "", fmt.Errorf("%w: header: %v", ErrJSON, err)
 	}
 	if alg != "HS256" {
-		return fmt.Errorf("%w: got %q", ErrAlgorithm, alg)
+		return "", fmt.Errorf("%w: got %q", ErrAlgorithm, alg)
 	}
 	// A media type, compared case-insensitively (RFC 9068 §4, RFC 8725 §3.11).
 	if !strings.EqualFold(typ, "at+jwt") && !strings.EqualFold(typ, "application/at+jwt") {
-		return fmt.Errorf("%w: got %q", ErrType, typ)
+		return "", fmt.Errorf("%w: got %q", ErrType, typ)
 	}
-	return nil
+	if seen.known&(1<<bitKid) == 0 {
+		return "", fmt.Errorf("%w: no kid", ErrKeyID)
+	}
+	return kid, nil
 }
 
 // parseClaims reads the claims set into c and nbf and returns the bit set
