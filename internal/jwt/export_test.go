@@ -30,7 +30,7 @@ func (k *Key) Verify(token string) (header, payload []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	h, p, err := k.verify(st, token, dot1, dot2)
+	h, p, err := k.verify(st, token, dot1, dot2, true)
 	if err != nil {
 		return nil, nil, err
 	}

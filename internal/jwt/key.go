@@ -123,11 +123,11 @@ func split(token string) (dot1, dot2 int, err error) {
 }
 
 // verify checks that the signature of token, which split has checked, is
-// the HS256 MAC under k, and returns its header and payload, decoded, as
-// slices that point into st. The MAC is checked before the payload is
-// decoded, so none of it is interpreted before the signature holds
-// (RFC 8725 §3.3).
-func (k *Key) verify(st *state, token string, dot1, dot2 int) (header, payload []byte, err error) {
+// the HS256 MAC under k, and returns its payload and, if withHeader, its
+// header, decoded, as slices that point into st. The MAC is checked before
+// anything is decoded, so nothing is interpreted before the signature
+// holds (RFC 8725 §3.3).
+func (k *Key) verify(st *state, token string, dot1, dot2 int, withHeader bool) (header, payload []byte, err error) {
 	st.tok = append(st.tok[:0], token...)
 	if _, err := b64.Decode(st.sig[:], st.tok[dot2+1:]); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrSignature, err)
@@ -138,14 +138,18 @@ func (k *Key) verify(st *state, token string, dot1, dot2 int) (header, payload [
 		return nil, nil, ErrSignature
 	}
 
-	hn, pn := b64.DecodedLen(dot1), b64.DecodedLen(dot2-dot1-1)
+	hn, pn := 0, b64.DecodedLen(dot2-dot1-1)
+	if withHeader {
+		hn = b64.DecodedLen(dot1)
+	}
 	if cap(st.buf) < hn+pn {
 		st.buf = make([]byte, hn+pn)
 	}
 	buf := st.buf[:hn+pn]
-	hn, err = b64.Decode(buf, st.tok[:dot1])
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	if withHeader {
+		if hn, err = b64.Decode(buf, st.tok[:dot1]); err != nil {
+			return nil, nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+		}
 	}
 	pn, err = b64.Decode(buf[hn:], st.tok[dot1+1:dot2])
 	if err != nil {

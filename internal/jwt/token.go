@@ -173,22 +173,22 @@ func appendString(b []byte, s string) []byte {
 
 // Verifier checks access tokens. It is safe for concurrent use.
 type Verifier struct {
-	// byHeader holds each key by the encoded header an Issuer writes with
+	keys []*Key
+	// headers holds, for each key, the encoded header an Issuer writes with
 	// it: a token of ours names its key by kid with no decoding and no
-	// parsing.
-	byHeader map[string]*Key
-	keys     []*Key
-	issuer   string
-	clock    clock.Clock
+	// parsing. A fleet has one key or two, so a scan beats a map.
+	headers []string
+	issuer  string
+	clock   clock.Clock
 }
 
 // NewVerifier returns a Verifier that accepts tokens signed by issuer with
 // key or one of more, each picked by the kid of the token's header.
 // Audience is left to the resource server that uses the token.
 func NewVerifier(key *Key, issuer string, clk clock.Clock, more ...*Key) *Verifier {
-	v := &Verifier{byHeader: map[string]*Key{}, keys: append([]*Key{key}, more...), issuer: issuer, clock: clk}
+	v := &Verifier{keys: append([]*Key{key}, more...), issuer: issuer, clock: clk}
 	for _, k := range v.keys {
-		v.byHeader[b64.EncodeToString(header(k))] = k
+		v.headers = append(v.headers, b64.EncodeToString(header(k)))
 	}
 	return v
 }
@@ -221,12 +221,12 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 	}
 	var st *state
 	var h, p []byte
-	if key, ours := v.byHeader[token[:dot1]]; ours {
+	if key := v.ours(token[:dot1]); key != nil {
 		// The header an Issuer writes: its kid names the key, and nothing
-		// in it needs checking.
+		// in it needs checking or decoding.
 		st = key.get()
 		defer key.put(st)
-		if _, p, err = key.verify(st, token, dot1, dot2); err != nil {
+		if _, p, err = key.verify(st, token, dot1, dot2, false); err != nil {
 			return Claims{}, err
 		}
 	} else {
@@ -235,7 +235,7 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 		// included, is checked whole.
 		for _, k := range v.keys {
 			st = k.get()
-			if h, p, err = k.verify(st, token, dot1, dot2); err == nil {
+			if h, p, err = k.verify(st, token, dot1, dot2, true); err == nil {
 				key = k
 				defer k.put(st)
 				break
@@ -291,6 +291,17 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 		return Claims{}, ErrIssuedInFuture
 	}
 	return c, nil
+}
+
+// ours returns the key whose Issuer writes exactly the encoded header h64,
+// or nil.
+func (v *Verifier) ours(h64 string) *Key {
+	for i, h := range v.headers {
+		if h == h64 {
+			return v.keys[i]
+		}
+	}
+	return nil
 }
 
 // checkHeader accepts exactly the header of an RFC 9068 access token under
