@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"oauthtime/internal/requestid"
+	"oauthtime/internal/trace"
 )
 
 // ConnectTimeout bounds connecting to an upstream (or the call's own
@@ -63,10 +64,18 @@ func NewClient(timeout time.Duration, roots *x509.CertPool) *Client {
 	return c
 }
 
-// Do sends req, adding the request ID of its context.
+// Do sends req, adding the request ID of its context and, as a new child
+// span of its trace, its traceparent and tracestate.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	if id := requestid.FromContext(req.Context()); id != "" {
+	ctx := req.Context()
+	if id := requestid.FromContext(ctx); id != "" {
 		req.Header.Set(requestid.Header, id)
+	}
+	if span, ok := trace.FromContext(ctx); ok {
+		req.Header.Set(trace.Header, span.Child())
+		if span.State != "" {
+			req.Header.Set(trace.StateHeader, span.State)
+		}
 	}
 	return c.http.Do(req)
 }

@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"oauthtime/internal/requestid"
+	"oauthtime/internal/trace"
 )
 
 // Wrap puts next behind the middleware every service needs, in one pass:
-// it takes or makes the request ID and echoes it, caps the body at maxBody
-// bytes, turns a panic into a logged 500, and writes one access log line.
+// it takes or makes the request ID and echoes it, continues the caller's
+// trace or starts one, caps the body at maxBody bytes, turns a panic into
+// a logged 500, and writes one access log line.
 func Wrap(next http.Handler, log *slog.Logger, errs ErrorWriter, maxBody int64) http.Handler {
 	return &wrapped{next: next, log: log, errs: errs, maxBody: maxBody}
 }
@@ -37,6 +39,7 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set(requestid.Header, id)
 	ctx := requestid.NewContext(r.Context(), id)
+	ctx = trace.NewContext(ctx, trace.Start(r.Header.Values(trace.Header), r.Header.Values(trace.StateHeader)))
 	r = r.WithContext(ctx)
 	r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
 	rec := &recorder{ResponseWriter: w}

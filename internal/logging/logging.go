@@ -1,7 +1,7 @@
 // Package logging builds the services' loggers: JSON lines on one writer,
 // every line stamped with the service name and, while a request is being
-// served, its request ID (taken from the context by the handler, so no call
-// site has to remember it).
+// served, its request ID, trace ID and span ID (taken from the context by
+// the handler, so no call site has to remember them).
 package logging
 
 import (
@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"oauthtime/internal/requestid"
+	"oauthtime/internal/trace"
 )
 
 // New returns a JSON logger for service writing to w at level and above.
@@ -35,7 +36,8 @@ func ParseLevel(s string) (slog.Level, error) {
 	return 0, fmt.Errorf("unknown level %q: want debug, info, warn or error", s)
 }
 
-// Handler adds request_id from the context to every record. It wraps
+// Handler adds request_id, trace_id and span_id from the context to every
+// record. It wraps
 // another handler and, like every slog.Handler, never changes itself.
 type Handler struct {
 	inner slog.Handler
@@ -49,11 +51,15 @@ func (h Handler) Enabled(ctx context.Context, level slog.Level) bool {
 	return h.inner.Enabled(ctx, level)
 }
 
-// Handle adds the request ID, if ctx has one, and passes r on. A cancelled
+// Handle adds the request ID and the trace, if ctx has them, and passes r
+// on. A cancelled
 // context still logs: shutdown lines matter most.
 func (h Handler) Handle(ctx context.Context, r slog.Record) error {
 	if id := requestid.FromContext(ctx); id != "" {
 		r.AddAttrs(slog.String("request_id", id))
+	}
+	if span, ok := trace.FromContext(ctx); ok {
+		r.AddAttrs(slog.String("trace_id", span.TraceID), slog.String("span_id", span.SpanID))
 	}
 	return h.inner.Handle(ctx, r)
 }

@@ -1,0 +1,119 @@
+// Package trace carries W3C Trace Context (Level 1) through a request: the
+// middleware reads the caller's traceparent and tracestate, or starts a new
+// trace; the logger stamps the trace and this service's span on every line;
+// HTTP clients send each upstream call as a new child span. Nothing is
+// recorded or exported: the IDs are there so that one call can be followed
+// across the three services' logs, and by any tracer in front of them.
+package trace
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+)
+
+// The headers, in Go's canonical form so that reading and setting them
+// costs no allocation.
+const (
+	Header      = "Traceparent"
+	StateHeader = "Tracestate"
+)
+
+// MaxState is the longest tracestate forwarded; a longer one is dropped.
+const MaxState = 512
+
+// Span is this service's part of a trace.
+type Span struct {
+	// TraceID is 32 lowercase hex digits, not all zero.
+	TraceID string
+	// SpanID is this service's span: 16 lowercase hex digits, not all zero.
+	SpanID string
+	// Flags are the caller's trace flags, 2 hex digits ("00" for a trace
+	// started here: nothing here samples).
+	Flags string
+	// State is the caller's tracestate, forwarded unchanged, or "".
+	State string
+}
+
+// Start returns the span of a request whose traceparent and tracestate
+// headers had the given values: a child of the caller's span if it sent
+// exactly one valid traceparent, else the root of a new trace.
+func Start(parents, states []string) Span {
+	if len(parents) == 1 {
+		if traceID, _, flags, ok := Parse(parents[0]); ok {
+			s := Span{TraceID: traceID, SpanID: newID(8), Flags: flags}
+			if state := strings.Join(states, ","); len(state) <= MaxState {
+				s.State = state
+			}
+			return s
+		}
+	}
+	return Span{TraceID: newID(16), SpanID: newID(8), Flags: "00"}
+}
+
+// Child returns the traceparent of a call this span makes: the same trace,
+// a new span ID for the callee's parent.
+func (s Span) Child() string {
+	return "00-" + s.TraceID + "-" + newID(8) + "-" + s.Flags
+}
+
+// Parse reads a traceparent value. Version 00 is exactly
+// version-traceid-parentid-flags, 55 characters; a later version (01 to
+// fe) may add fields after a dash, which are ignored. Version ff, upper
+// case hex, all-zero IDs and anything else malformed are not ok.
+func Parse(v string) (traceID, parentID, flags string, ok bool) {
+	if len(v) < 55 || !isHex(v[0:2]) || v[0:2] == "ff" ||
+		v[2] != '-' || v[35] != '-' || v[52] != '-' {
+		return "", "", "", false
+	}
+	switch {
+	case v[0:2] == "00" && len(v) != 55:
+		return "", "", "", false
+	case len(v) > 55 && v[55] != '-':
+		return "", "", "", false
+	}
+	traceID, parentID, flags = v[3:35], v[36:52], v[53:55]
+	if !isHex(traceID) || !isHex(parentID) || !isHex(flags) || isZero(traceID) || isZero(parentID) {
+		return "", "", "", false
+	}
+	return traceID, parentID, flags, true
+}
+
+// isHex reports whether s is lowercase hex digits only.
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func isZero(s string) bool { return strings.Trim(s, "0") == "" }
+
+// newID returns n random bytes as lowercase hex, never all zero.
+func newID(n int) string {
+	b := make([]byte, n)
+	for {
+		_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms.
+		for _, c := range b {
+			if c != 0 {
+				return hex.EncodeToString(b)
+			}
+		}
+	}
+}
+
+type key struct{}
+
+// NewContext returns ctx carrying s.
+func NewContext(ctx context.Context, s Span) context.Context {
+	return context.WithValue(ctx, key{}, s)
+}
+
+// FromContext returns the span in ctx, and whether there is one.
+func FromContext(ctx context.Context) (Span, bool) {
+	s, ok := ctx.Value(key{}).(Span)
+	return s, ok
+}

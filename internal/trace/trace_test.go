@@ -1,0 +1,123 @@
+package trace
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+const (
+	validTrace  = "4bf92f3577b34da6a3ce929d0e0e4736"
+	validParent = "00f067aa0ba902b7"
+	valid       = "00-" + validTrace + "-" + validParent + "-01"
+)
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		v    string
+		ok   bool
+	}{
+		{"valid", valid, true},
+		{"valid, not sampled", "00-" + validTrace + "-" + validParent + "-00", true},
+		{"future version", "01-" + validTrace + "-" + validParent + "-01", true},
+		{"future version with a field more", "cc-" + validTrace + "-" + validParent + "-01-what-the-future-holds", true},
+
+		{"empty", "", false},
+		{"too short", valid[:54], false},
+		{"trace-id too short", "00-" + validTrace[1:] + "-" + validParent + "-01", false},
+		{"parent-id too long", "00-" + validTrace + "-" + validParent + "0-01", false},
+		{"flags too short", "00-" + validTrace + "-" + validParent + "-1", false},
+		{"upper case trace-id", "00-" + strings.ToUpper(validTrace) + "-" + validParent + "-01", false},
+		{"upper case parent-id", "00-" + validTrace + "-" + strings.ToUpper(validParent) + "-01", false},
+		{"upper case flags", "00-" + validTrace + "-" + validParent + "-0A", false},
+		{"upper case version", "0A-" + validTrace + "-" + validParent + "-01", false},
+		{"all-zero trace-id", "00-" + strings.Repeat("0", 32) + "-" + validParent + "-01", false},
+		{"all-zero parent-id", "00-" + validTrace + "-" + strings.Repeat("0", 16) + "-01", false},
+		{"version ff", "ff-" + validTrace + "-" + validParent + "-01", false},
+		{"extra field in version 00", valid + "-extra", false},
+		{"trailing space in version 00", valid + " ", false},
+		{"future version glued to more", "01-" + validTrace + "-" + validParent + "-01x", false},
+		{"not hex", "00-" + strings.Repeat("g", 32) + "-" + validParent + "-01", false},
+		{"wrong separators", "00_" + validTrace + "_" + validParent + "_01", false},
+		{"leading space", " " + valid[:54], false},
+	}
+	for _, tt := range tests {
+		traceID, parentID, flags, ok := Parse(tt.v)
+		if ok != tt.ok {
+			t.Errorf("%s: Parse(%q) ok = %v, want %v", tt.name, tt.v, ok, tt.ok)
+		}
+		if ok && (traceID != validTrace || parentID != validParent || len(flags) != 2) {
+			t.Errorf("%s: Parse(%q) = %q %q %q", tt.name, tt.v, traceID, parentID, flags)
+		}
+	}
+}
+
+// TestStart: a valid traceparent is continued with a new span; any other,
+// or two of them, start a new trace; tracestate goes along only with a
+// continued trace, and only up to 512 characters.
+func TestStart(t *testing.T) {
+	t.Parallel()
+	s := Start([]string{valid}, []string{"rojo=00f067aa0ba902b7", "congo=t61rcWkgMzE"})
+	if s.TraceID != validTrace || s.Flags != "01" || s.SpanID == validParent || !isID(s.SpanID, 16) {
+		t.Errorf("continued span = %+v", s)
+	}
+	if s.State != "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE" {
+		t.Errorf("tracestate = %q", s.State)
+	}
+	if s := Start([]string{valid}, []string{strings.Repeat("a", 513)}); s.State != "" {
+		t.Errorf("a 513-character tracestate was kept")
+	}
+	for _, parents := range [][]string{nil, {"00-" + strings.ToUpper(validTrace) + "-" + validParent + "-01"}, {valid, valid}, {"ff-" + validTrace + "-" + validParent + "-01"}} {
+		s := Start(parents, []string{"rojo=1"})
+		if s.TraceID == validTrace || !isID(s.TraceID, 32) || !isID(s.SpanID, 16) || s.Flags != "00" || s.State != "" {
+			t.Errorf("Start(%q) = %+v, want a new trace", parents, s)
+		}
+	}
+}
+
+func TestChild(t *testing.T) {
+	t.Parallel()
+	s := Start([]string{valid}, nil)
+	a, b := s.Child(), s.Child()
+	for _, c := range []string{a, b} {
+		traceID, parentID, flags, ok := Parse(c)
+		if !ok || traceID != validTrace || flags != "01" || parentID == s.SpanID || parentID == validParent {
+			t.Errorf("Child() = %q", c)
+		}
+	}
+	if a == b {
+		t.Errorf("two calls got one span ID: %q", a)
+	}
+	ctx := NewContext(context.Background(), s)
+	if got, ok := FromContext(ctx); !ok || got != s {
+		t.Errorf("FromContext = %+v, %v", got, ok)
+	}
+	if _, ok := FromContext(context.Background()); ok {
+		t.Error("FromContext of an empty context is ok")
+	}
+}
+
+func isID(s string, n int) bool { return len(s) == n && isHex(s) && !isZero(s) }
+
+// FuzzParse: no input panics; what Parse accepts has the shape it promises,
+// and a version 00 value is exactly what it was made of.
+func FuzzParse(f *testing.F) {
+	f.Add(valid)
+	f.Add("cc-" + validTrace + "-" + validParent + "-01-x")
+	f.Add("ff-" + validTrace + "-" + validParent + "-01")
+	f.Add(valid + "-")
+	f.Fuzz(func(t *testing.T, v string) {
+		traceID, parentID, flags, ok := Parse(v)
+		if !ok {
+			return
+		}
+		if !isID(traceID, 32) || !isID(parentID, 16) || len(flags) != 2 || !isHex(flags) {
+			t.Fatalf("Parse(%q) = %q %q %q", v, traceID, parentID, flags)
+		}
+		if v[:2] == "00" && v != "00-"+traceID+"-"+parentID+"-"+flags {
+			t.Fatalf("Parse(%q) accepted more than version 00 holds", v)
+		}
+	})
+}
