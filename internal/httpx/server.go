@@ -101,11 +101,13 @@ func Serve(ctx context.Context, log *slog.Logger, cfg ServerConfig, ln net.Liste
 	}
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("scheme", cfg.Scheme()))
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	// Listening for the stats signal before serving: once a request is
+	// answered, the signal is heard.
 	stats := make(chan os.Signal, 1)
 	notifyStats(stats)
 	defer signal.Stop(stats)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
 	for running := true; running; {
 		select {
 		case err := <-served:
