@@ -21,12 +21,12 @@ type tokenResponse struct {
 	Scope       string `json:"scope"`
 }
 
-func handleToken(svc *oauth.Service, callers callers) http.Handler {
+func handleToken(svc *oauth.Service, callers callers, m *counts) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller := callers.key(r)
 		form, creds, err := readRequest(r, svc, caller)
 		if err != nil {
-			writeError(w, r, err)
+			m.fail(w, r, err)
 			return
 		}
 		resp, err := svc.Token(r.Context(), oauth.TokenRequest{
@@ -38,9 +38,10 @@ func handleToken(svc *oauth.Service, callers callers) http.Handler {
 			Scope:     form["scope"],
 		})
 		if err != nil {
-			writeError(w, r, err)
+			m.fail(w, r, err)
 			return
 		}
+		m.tokens.Inc(creds.ID)
 		httpx.Annotate(w, slog.String("client_id", creds.ID), slog.String("scope", resp.Scope), slog.String("jti", resp.ID))
 		noStore(w)
 		httpx.WriteJSON(w, http.StatusOK, tokenResponse{
@@ -69,12 +70,12 @@ type introspection struct {
 	Jti       string `json:"jti,omitempty"`
 }
 
-func handleIntrospect(svc *oauth.Service, callers callers) http.Handler {
+func handleIntrospect(svc *oauth.Service, callers callers, m *counts) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller := callers.key(r)
 		form, creds, err := readRequest(r, svc, caller)
 		if err != nil {
-			writeError(w, r, err)
+			m.fail(w, r, err)
 			return
 		}
 		// token_type_hint is accepted and ignored: there is one kind of token.
@@ -84,11 +85,12 @@ func handleIntrospect(svc *oauth.Service, callers callers) http.Handler {
 			Token:  secret.New(form["token"]),
 		})
 		if err != nil {
-			writeError(w, r, err)
+			m.fail(w, r, err)
 			return
 		}
 		noStore(w)
 		if !got.Active {
+			m.introspections.Inc("false")
 			httpx.Annotate(w, slog.String("client_id", creds.ID), slog.Bool("active", false), slog.String("reason", got.Reason.Error()))
 			httpx.WriteJSON(w, http.StatusOK, introspection{})
 			return
@@ -98,6 +100,7 @@ func handleIntrospect(svc *oauth.Service, callers callers) http.Handler {
 		if len(c.Audience) == 1 {
 			aud = c.Audience[0]
 		}
+		m.introspections.Inc("true")
 		httpx.Annotate(w, slog.String("client_id", creds.ID), slog.Bool("active", true), slog.String("jti", c.ID))
 		httpx.WriteJSON(w, http.StatusOK, introspection{
 			Active: true, Scope: c.Scope, ClientID: c.ClientID, Username: c.Subject,

@@ -9,6 +9,7 @@ import (
 
 	"oauthtime/internal/clock"
 	"oauthtime/internal/jwt"
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/oauth"
 	"oauthtime/internal/service"
 )
@@ -32,7 +33,7 @@ func build(log *slog.Logger, s settings, clk clock.Clock) http.Handler {
 		jwt.NewVerifier(s.key, s.issuer, clk, s.verifiers...),
 		oauth.NewLimiter(s.maxFailures, time.Minute, clk),
 	)
-	return NewServer(log, svc, NewMetadata(s.issuer, s.clients.Scopes()), s.trustedProxies)
+	return NewServer(log, svc, NewMetadata(s.issuer, s.clients.Scopes()), s.trustedProxies, metrics.NewRegistry())
 }
 
 // Start is Run in the background: it returns once the authserver listens,

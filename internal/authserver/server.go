@@ -9,6 +9,7 @@ import (
 	"net/netip"
 
 	"oauthtime/internal/httpx"
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/oauth"
 	"oauthtime/internal/wire"
 )
@@ -44,9 +45,10 @@ func NewMetadata(issuer string, scopes []string) Metadata {
 }
 
 // NewServer returns the authorization server's handler. trustedProxies are
-// the peers whose X-Forwarded-For names the caller (see callers).
-func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata, trustedProxies []netip.Prefix) http.Handler {
+// the peers whose X-Forwarded-For names the caller (see callers); reg
+// records what it does and GET /metrics serves it.
+func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata, trustedProxies []netip.Prefix, reg *metrics.Registry) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, svc, meta, callers{trusted: trustedProxies})
-	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody)
+	addRoutes(mux, svc, meta, callers{trusted: trustedProxies}, reg)
+	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody, reg.HTTP())
 }

@@ -76,7 +76,7 @@ func acceptedConnections(b *testing.B, s *servicetest.Service) int64 {
 
 // drive calls url from parallelism×GOMAXPROCS goroutines, b.N times in all.
 func drive(b *testing.B, url string) {
-	client := httpx.NewClient(5*time.Second, nil)
+	client := httpx.NewClient(5*time.Second, nil, nil)
 	defer client.Close()
 	b.ReportAllocs()
 	b.SetParallelism(parallelism)
@@ -160,7 +160,7 @@ func benchBare(b *testing.B) {
 	})
 	auth := startBare(b, authMux)
 
-	rsClient := httpx.NewClient(5*time.Second, nil)
+	rsClient := httpx.NewClient(5*time.Second, nil, nil)
 	defer rsClient.Close()
 	rsAuth := wire.BasicAuthorization("resourceserver", "resourceserver-secret")
 	res := startBare(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -179,7 +179,7 @@ func benchBare(b *testing.B) {
 		writeJSON(w, r, `{"current_time":"2026-01-02T15:04:05Z"}`+"\n", false)
 	}))
 
-	authClient, resClient := httpx.NewClient(5*time.Second, nil), httpx.NewClient(5*time.Second, nil)
+	authClient, resClient := httpx.NewClient(5*time.Second, nil, nil), httpx.NewClient(5*time.Second, nil, nil)
 	defer authClient.Close()
 	defer resClient.Close()
 	webAuth := wire.BasicAuthorization("1234", "qwerty")

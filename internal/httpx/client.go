@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/requestid"
 	"oauthtime/internal/trace"
 )
@@ -32,12 +33,14 @@ type Client struct {
 	http      *http.Client
 	transport *http.Transport
 	dials     atomic.Int64
+	metrics   *metrics.Upstream
 }
 
 // NewClient returns a Client whose calls each take at most timeout. roots,
-// if not nil, are the CAs trusted for https upstreams.
-func NewClient(timeout time.Duration, roots *x509.CertPool) *Client {
-	c := &Client{}
+// if not nil, are the CAs trusted for https upstreams. Each call is
+// recorded in m, if not nil.
+func NewClient(timeout time.Duration, roots *x509.CertPool, m *metrics.Upstream) *Client {
+	c := &Client{metrics: m}
 	dialer := &net.Dialer{Timeout: min(timeout, ConnectTimeout), KeepAlive: 30 * time.Second}
 	c.transport = &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -77,7 +80,23 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			req.Header.Set(trace.StateHeader, span.State)
 		}
 	}
-	return c.http.Do(req)
+	if c.metrics == nil {
+		return c.http.Do(req)
+	}
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	outcome := metrics.OutcomeBadAnswer
+	switch {
+	case err == nil:
+		outcome = resp.StatusCode
+	case IsUnreachable(err):
+		outcome = metrics.OutcomeUnreachable
+	case IsTimeout(err), errors.Is(err, context.Canceled):
+		// The caller leaving before the answer counts as no answer in time.
+		outcome = metrics.OutcomeTimeout
+	}
+	c.metrics.Observe(outcome, time.Since(start))
+	return resp, err
 }
 
 // Dials returns how many connections the client has opened.

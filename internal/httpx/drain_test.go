@@ -148,7 +148,7 @@ func TestFormRequestRetried(t *testing.T) {
 			}()
 		}
 	}()
-	client := NewClient(2*time.Second, nil)
+	client := NewClient(2*time.Second, nil, nil)
 	t.Cleanup(client.Close)
 	for i := 0; i < 2; i++ {
 		req, err := wire.NewEndpoint("http://"+ln.Addr().String()+"/token", "x", "y").NewRequest(context.Background(), url.Values{"grant_type": {"password"}})

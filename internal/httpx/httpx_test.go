@@ -31,7 +31,7 @@ func newHandler(t *testing.T, logs *bytes.Buffer) http.Handler {
 		}
 		WriteJSON(w, http.StatusOK, map[string]any{"n": len(b), "id": requestid.FromContext(r.Context())})
 	})
-	return Wrap(Routes(mux, JSONError), log, JSONError, 16)
+	return Wrap(Routes(mux, JSONError), log, JSONError, 16, nil)
 }
 
 func TestMiddleware(t *testing.T) {

@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"path"
 	"runtime/debug"
+	"strings"
 	"time"
 
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/requestid"
 	"oauthtime/internal/trace"
 )
@@ -16,9 +18,10 @@ import (
 // Wrap puts next behind the middleware every service needs, in one pass:
 // it takes or makes the request ID and echoes it, continues the caller's
 // trace or starts one, caps the body at maxBody bytes, turns a panic into
-// a logged 500, and writes one access log line.
-func Wrap(next http.Handler, log *slog.Logger, errs ErrorWriter, maxBody int64) http.Handler {
-	return &wrapped{next: next, log: log, errs: errs, maxBody: maxBody}
+// a logged 500, writes one access log line, and records the request in m
+// (if not nil) under the route Routes found.
+func Wrap(next http.Handler, log *slog.Logger, errs ErrorWriter, maxBody int64, m *metrics.HTTP) http.Handler {
+	return &wrapped{next: next, log: log, errs: errs, maxBody: maxBody, metrics: m}
 }
 
 type wrapped struct {
@@ -26,6 +29,7 @@ type wrapped struct {
 	log     *slog.Logger
 	errs    ErrorWriter
 	maxBody int64
+	metrics *metrics.HTTP
 }
 
 func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -55,8 +59,12 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				m.errs(rec, r, http.StatusInternalServerError, "server_error", "internal error")
 			}
 		}
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
 		status := rec.status()
+		elapsed := time.Since(start)
+		if m.metrics != nil {
+			m.metrics.Observe(r.Method, rec.route, status, elapsed)
+		}
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelWarn
@@ -73,7 +81,7 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// The path only: a query string can carry credentials.
 			slog.String("path", r.URL.Path),
 			slog.Int("status", status),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.String("remote", host),
 		)
 		rr.AddAttrs(rec.attrs...)
@@ -99,10 +107,27 @@ func Annotate(w http.ResponseWriter, attrs ...slog.Attr) {
 	}
 }
 
-// recorder remembers the status a handler wrote and what it annotated.
+// setRoute tells the recorder behind w which route answers.
+func setRoute(w http.ResponseWriter, route string) {
+	for {
+		switch x := w.(type) {
+		case *recorder:
+			x.route = route
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return
+		}
+	}
+}
+
+// recorder remembers the status a handler wrote, what it annotated, and
+// the route that answered.
 type recorder struct {
 	http.ResponseWriter
 	code   int
+	route  string // the path of the route's pattern; "" for none
 	attrs  []slog.Attr
 	inline [4]slog.Attr // room for the usual annotations
 }
@@ -145,6 +170,7 @@ func Routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
+			setRoute(w, pattern[strings.IndexByte(pattern, ' ')+1:])
 			mux.ServeHTTP(w, r)
 			return
 		}
@@ -154,6 +180,9 @@ func Routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 		h.ServeHTTP(c, r)
 		switch c.code {
 		case http.StatusMethodNotAllowed:
+			// The path is a route's, the method is not: count it under
+			// that route.
+			setRoute(w, r.URL.Path)
 			w.Header().Set("Allow", c.header.Get("Allow"))
 			errs(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed, see the Allow header")
 		default:

@@ -23,7 +23,7 @@ func TestClientSendsChildSpans(t *testing.T) {
 		mu.Unlock()
 	}))
 	t.Cleanup(up.Close)
-	c := NewClient(time.Second, nil)
+	c := NewClient(time.Second, nil, nil)
 	t.Cleanup(c.Close)
 
 	span := trace.Start([]string{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}, []string{"rojo=1"})

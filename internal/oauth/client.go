@@ -209,6 +209,16 @@ func (r *Registry) match(id string, presented *[sha256.Size]byte) (c *Client, kn
 	return c, true
 }
 
+// IDs returns the registered client IDs, sorted.
+func (r *Registry) IDs() []string {
+	ids := make([]string, 0, len(r.clients))
+	for id := range r.clients {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // Scopes returns every scope some client may be granted, sorted.
 func (r *Registry) Scopes() []string {
 	var all []string

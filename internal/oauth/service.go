@@ -25,6 +25,9 @@ func NewService(clients *Registry, issuer *jwt.Issuer, verifier *jwt.Verifier, l
 	return &Service{clients: clients, issuer: issuer, verifier: verifier, limiter: limiter}
 }
 
+// ClientIDs returns the registered client IDs, sorted.
+func (s *Service) ClientIDs() []string { return s.clients.IDs() }
+
 // Admit refuses a caller that has failed client authentication too often.
 // The transport calls it before reading the rest of a request, to spare the
 // work; the limit itself is enforced where the secret is compared.

@@ -8,6 +8,7 @@ import (
 
 	"oauthtime/internal/clock"
 	"oauthtime/internal/httpx"
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/resource"
 	"oauthtime/internal/service"
 )
@@ -15,9 +16,10 @@ import (
 // build wires the resourceserver from its settings, reading the time from
 // clk, and returns its handler and its client of the authserver.
 func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, *httpx.Client) {
-	client := httpx.NewClient(s.timeout, s.roots)
+	reg := metrics.NewRegistry()
+	client := httpx.NewClient(s.timeout, s.roots, reg.Upstream("authserver"))
 	guard := resource.NewGuard(newIntrospector(client, s.authURL, s.clientID, s.secret), s.audience)
-	return NewServer(log, guard, resource.NewTime(clk)), client
+	return NewServer(log, guard, resource.NewTime(clk), reg), client
 }
 
 // Start is Run in the background: it returns once the resourceserver

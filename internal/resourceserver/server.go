@@ -10,6 +10,7 @@ import (
 
 	"oauthtime/internal/bearer"
 	"oauthtime/internal/httpx"
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/resource"
 	"oauthtime/internal/wire"
 )
@@ -17,11 +18,13 @@ import (
 // maxBody caps request bodies; the resources take none.
 const maxBody = 4 << 10
 
-// NewServer returns the resource server's handler.
-func NewServer(log *slog.Logger, guard *resource.Guard, tm resource.Time) http.Handler {
+// NewServer returns the resource server's handler. reg records what it
+// does and GET /metrics serves it.
+func NewServer(log *slog.Logger, guard *resource.Guard, tm resource.Time, reg *metrics.Registry) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, guard, tm)
-	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody)
+	mux.Handle("GET /metrics", reg.Handler())
+	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody, reg.HTTP())
 }
 
 // addRoutes is the resourceserver's whole API surface.

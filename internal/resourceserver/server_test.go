@@ -13,6 +13,7 @@ import (
 	"oauthtime/internal/clock"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/logging"
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/resource"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/servicetest"
@@ -86,11 +87,11 @@ func fakeAuthserver(t *testing.T) *httptest.Server {
 func newTestServer(t *testing.T, authURL string) (http.Handler, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
-	client := httpx.NewClient(300*time.Millisecond, nil)
+	client := httpx.NewClient(300*time.Millisecond, nil, nil)
 	t.Cleanup(client.Close)
 	guard := resource.NewGuard(newIntrospector(client, authURL, rsID, secret.New(rsSecret)), "resourceserver")
 	log := logging.New(&logs, "resourceserver", slog.LevelInfo)
-	return NewServer(log, guard, resource.NewTime(clock.NewManual(testNow))), &logs
+	return NewServer(log, guard, resource.NewTime(clock.NewManual(testNow)), metrics.NewRegistry()), &logs
 }
 
 // TestResourceServer has a row for each answer of the resourceserver that

@@ -8,6 +8,7 @@ import (
 
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/service"
 )
 
@@ -21,8 +22,9 @@ func build(log *slog.Logger, s settings) (http.Handler, func()) {
 		log.Warn("WEBAPP_PASSWORD is the default: set it for production")
 	}
 	// One client per upstream, made once.
-	authClient := httpx.NewClient(s.timeout, s.roots)
-	resourceClient := httpx.NewClient(s.timeout, s.roots)
+	reg := metrics.NewRegistry()
+	authClient := httpx.NewClient(s.timeout, s.roots, reg.Upstream("authserver"))
+	resourceClient := httpx.NewClient(s.timeout, s.roots, reg.Upstream("resourceserver"))
 	f := fetch.New(
 		newTokenClient(authClient, s.authURL, s.clientID, s.secret),
 		newResourceClient(resourceClient, s.resourceURL),
@@ -34,7 +36,7 @@ func build(log *slog.Logger, s settings) (http.Handler, func()) {
 		authClient.Close()
 		resourceClient.Close()
 	}
-	return NewServer(log, f, s.owner), stop
+	return NewServer(log, f, s.owner, reg), stop
 }
 
 // Start is Run in the background: it returns once the webapp listens. A

@@ -13,6 +13,7 @@ import (
 
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/wire"
 )
@@ -21,11 +22,13 @@ import (
 const maxBody = 4 << 10
 
 // NewServer returns the webapp's handler. owner is the resource owner used
-// when a caller sends no credentials.
-func NewServer(log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner) http.Handler {
+// when a caller sends no credentials; reg records what it does and GET
+// /metrics serves it.
+func NewServer(log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, f, owner)
-	return httpx.Wrap(httpx.Routes(mux, writeErrorBody), log, writeErrorBody, maxBody)
+	mux.Handle("GET /metrics", reg.Handler())
+	return httpx.Wrap(httpx.Routes(mux, writeErrorBody), log, writeErrorBody, maxBody, reg.HTTP())
 }
 
 // addRoutes is the webapp's whole API surface.

@@ -15,6 +15,7 @@ import (
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/logging"
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/servicetest"
 	"oauthtime/internal/wire"
@@ -103,12 +104,12 @@ func (u *upstreams) handler(t *testing.T) (http.Handler, *bytes.Buffer) {
 func (u *upstreams) handlerWithTimeout(t *testing.T, timeout time.Duration) (http.Handler, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
-	authClient, resClient := httpx.NewClient(timeout, nil), httpx.NewClient(timeout, nil)
+	authClient, resClient := httpx.NewClient(timeout, nil, nil), httpx.NewClient(timeout, nil, nil)
 	t.Cleanup(authClient.Close)
 	t.Cleanup(resClient.Close)
 	f := fetch.New(newTokenClient(authClient, u.auth.URL, clientID, secret.New(clientSecret)), newResourceClient(resClient, u.res.URL))
 	log := logging.New(&logs, "webapp", slog.LevelInfo)
-	return NewServer(log, f, fetch.Owner{Username: "bob", Password: secret.New("bob-pass")}), &logs
+	return NewServer(log, f, fetch.Owner{Username: "bob", Password: secret.New("bob-pass")}, metrics.NewRegistry()), &logs
 }
 
 // TestWebapp has a row for each answer and rule of README.md's webapp
