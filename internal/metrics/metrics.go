@@ -301,6 +301,9 @@ func (u *Upstream) Observe(outcome int, d time.Duration) {
 }
 
 func appendUpstreams(b []byte, ups []*Upstream) []byte {
+	if len(ups) == 0 {
+		return b // a service that calls no one has no such families
+	}
 	const reqs, durs = "oauthtime_upstream_requests_total", "oauthtime_upstream_request_duration_seconds"
 	b = appendHeader(b, reqs, "Calls to upstream services, by upstream and status code, or timeout, unreachable or bad_answer.", "counter")
 	for _, u := range ups {
