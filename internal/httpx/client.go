@@ -70,11 +70,8 @@ func NewClient(timeout time.Duration, roots *x509.CertPool, m *metrics.Upstream)
 // Do sends req, adding the request ID of its context and, as a new child
 // span of its trace, its traceparent and tracestate.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	if id := requestid.FromContext(ctx); id != "" {
-		req.Header.Set(requestid.Header, id)
-	}
-	if span, ok := trace.FromContext(ctx); ok {
+	if span := trace.FromContext(req.Context()); span != nil {
+		req.Header.Set(requestid.Header, span.RequestID)
 		req.Header.Set(trace.Header, span.Child())
 		if span.State != "" {
 			req.Header.Set(trace.StateHeader, span.State)

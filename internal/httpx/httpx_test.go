@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"oauthtime/internal/logging"
-	"oauthtime/internal/requestid"
 	"oauthtime/internal/servicetest"
+	"oauthtime/internal/trace"
 )
 
 func newHandler(t *testing.T, logs *bytes.Buffer) http.Handler {
@@ -29,7 +29,7 @@ func newHandler(t *testing.T, logs *bytes.Buffer) http.Handler {
 			JSONError(w, r, http.StatusRequestEntityTooLarge, "too_large", err.Error())
 			return
 		}
-		WriteJSON(w, http.StatusOK, map[string]any{"n": len(b), "id": requestid.FromContext(r.Context())})
+		WriteJSON(w, http.StatusOK, map[string]any{"n": len(b), "id": trace.FromContext(r.Context()).RequestID})
 	})
 	return Wrap(Routes(mux, JSONError), log, JSONError, 16, nil)
 }

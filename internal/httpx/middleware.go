@@ -42,8 +42,7 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id = requestid.New()
 	}
 	w.Header().Set(requestid.Header, id)
-	ctx := requestid.NewContext(r.Context(), id)
-	ctx = trace.NewContext(ctx, trace.Start(r.Header.Values(trace.Header), r.Header.Values(trace.StateHeader)))
+	ctx := trace.NewContext(r.Context(), trace.Start(id, r.Header.Values(trace.Header), r.Header.Values(trace.StateHeader)))
 	r = r.WithContext(ctx)
 	r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
 	rec := &recorder{ResponseWriter: w}
@@ -76,7 +75,9 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// A Record made here, not by the Logger: the Logger would capture
 		// the caller's program counter, which this line never shows.
 		rr := slog.NewRecord(time.Now(), level, "request", 0)
-		rr.AddAttrs(
+		// One AddAttrs for all: the record grows its storage once.
+		var buf [12]slog.Attr
+		attrs := append(buf[:0],
 			slog.String("method", r.Method),
 			// The path only: a query string can carry credentials.
 			slog.String("path", r.URL.Path),
@@ -84,7 +85,7 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.String("remote", host),
 		)
-		rr.AddAttrs(rec.attrs...)
+		rr.AddAttrs(append(attrs, rec.attrs...)...)
 		h.Handle(ctx, rr)
 	}()
 	m.next.ServeHTTP(rec, r)

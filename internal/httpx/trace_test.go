@@ -26,7 +26,7 @@ func TestClientSendsChildSpans(t *testing.T) {
 	c := NewClient(time.Second, nil, nil)
 	t.Cleanup(c.Close)
 
-	span := trace.Start([]string{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}, []string{"rojo=1"})
+	span := trace.Start("r1", []string{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}, []string{"rojo=1"})
 	ctx := trace.NewContext(context.Background(), span)
 	for i := 0; i < 2; i++ {
 		req, _ := http.NewRequestWithContext(ctx, "GET", up.URL, nil)

@@ -9,14 +9,15 @@ import (
 	"testing"
 	"testing/slogtest"
 
-	"oauthtime/internal/requestid"
+	"oauthtime/internal/trace"
 )
 
 func TestRequestIDAndService(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
 	log := New(&buf, "authserver", slog.LevelInfo)
-	ctx := requestid.NewContext(context.Background(), "req-1")
+	span := trace.Start("req-1", []string{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}, nil)
+	ctx := trace.NewContext(context.Background(), span)
 	log.InfoContext(ctx, "token issued", "jti", "j1")
 	log.Info("started")
 	log.DebugContext(ctx, "hidden")
@@ -31,7 +32,8 @@ func TestRequestIDAndService(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[1]), &second); err != nil {
 		t.Fatal(err)
 	}
-	if first["request_id"] != "req-1" || first["service"] != "authserver" || first["msg"] != "token issued" {
+	if first["request_id"] != "req-1" || first["service"] != "authserver" || first["msg"] != "token issued" ||
+		first["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736" || first["span_id"] != span.SpanID {
 		t.Errorf("first line = %v", first)
 	}
 	if _, ok := second["request_id"]; ok || second["service"] != "authserver" {

@@ -1,12 +1,12 @@
-// Package requestid carries the X-Request-ID of a request through its
-// context: the middleware puts it there, the logger stamps it on every line
-// and HTTP clients forward it upstream.
+// Package requestid is the X-Request-ID of a request: which a caller may
+// send, and how one is made when it sends none. It travels through the
+// request in a trace.Span.
 package requestid
 
 import (
-	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"math/rand/v2"
 )
 
 // Header is the header the ID travels in, X-Request-ID, written in Go's
@@ -31,22 +31,14 @@ func Valid(id string) bool {
 	return true
 }
 
-// New returns a random ID of 32 hex digits.
+// New returns a random ID of 32 hex digits. IDs need to be unique, not
+// secret: math/rand/v2's generator, seeded by the runtime and never
+// locked, is enough.
 func New() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
-	return hex.EncodeToString(b[:])
-}
-
-type key struct{}
-
-// NewContext returns ctx carrying id.
-func NewContext(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, key{}, id)
-}
-
-// FromContext returns the ID in ctx, or "".
-func FromContext(ctx context.Context) string {
-	id, _ := ctx.Value(key{}).(string)
-	return id
+	var raw [16]byte
+	binary.LittleEndian.PutUint64(raw[0:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(raw[8:16], rand.Uint64())
+	var b [32]byte
+	hex.Encode(b[:], raw[:])
+	return string(b[:])
 }

@@ -1,7 +1,6 @@
 package requestid
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -32,16 +31,6 @@ func TestNewIsValidAndUnique(t *testing.T) {
 	a, b := New(), New()
 	if !Valid(a) || len(a) != 32 || a == b {
 		t.Fatalf("New() = %q, %q", a, b)
-	}
-}
-
-func TestContext(t *testing.T) {
-	t.Parallel()
-	if got := FromContext(context.Background()); got != "" {
-		t.Fatalf("empty context has ID %q", got)
-	}
-	if got := FromContext(NewContext(context.Background(), "x1")); got != "x1" {
-		t.Fatalf("FromContext = %q", got)
 	}
 }
 

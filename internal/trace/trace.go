@@ -1,15 +1,18 @@
-// Package trace carries W3C Trace Context (Level 1) through a request: the
+// Package trace carries what follows one call across the services through
+// its request: its X-Request-ID and its W3C Trace Context (Level 1). The
 // middleware reads the caller's traceparent and tracestate, or starts a new
-// trace; the logger stamps the trace and this service's span on every line;
-// HTTP clients send each upstream call as a new child span. Nothing is
-// recorded or exported: the IDs are there so that one call can be followed
-// across the three services' logs, and by any tracer in front of them.
+// trace; the logger stamps the request ID, the trace and this service's
+// span on every line; HTTP clients send each upstream call the request ID
+// and a new child span. Nothing is recorded or exported: the IDs are there
+// so that one call can be followed across the three services' logs, and by
+// any tracer in front of them.
 package trace
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"math/rand/v2"
 	"strings"
 )
 
@@ -23,8 +26,10 @@ const (
 // MaxState is the longest tracestate forwarded; a longer one is dropped.
 const MaxState = 512
 
-// Span is this service's part of a trace.
+// Span is this service's part of a trace, and the request it serves.
 type Span struct {
+	// RequestID is the request's X-Request-ID.
+	RequestID string
 	// TraceID is 32 lowercase hex digits, not all zero.
 	TraceID string
 	// SpanID is this service's span: 16 lowercase hex digits, not all zero.
@@ -36,26 +41,38 @@ type Span struct {
 	State string
 }
 
-// Start returns the span of a request whose traceparent and tracestate
-// headers had the given values: a child of the caller's span if it sent
-// exactly one valid traceparent, else the root of a new trace.
-func Start(parents, states []string) Span {
+// Start returns the span of request requestID whose traceparent and
+// tracestate headers had the given values: a child of the caller's span if
+// it sent exactly one valid traceparent, else the root of a new trace.
+func Start(requestID string, parents, states []string) *Span {
 	if len(parents) == 1 {
 		if traceID, _, flags, ok := Parse(parents[0]); ok {
-			s := Span{TraceID: traceID, SpanID: newID(8), Flags: flags}
+			s := &Span{RequestID: requestID, TraceID: traceID, SpanID: newID(8), Flags: flags}
 			if state := strings.Join(states, ","); len(state) <= MaxState {
 				s.State = state
 			}
 			return s
 		}
 	}
-	return Span{TraceID: newID(16), SpanID: newID(8), Flags: "00"}
+	// Both IDs in one string: one allocation, two substrings.
+	var b [48]byte
+	putID(b[:32])
+	putID(b[32:])
+	ids := string(b[:])
+	return &Span{RequestID: requestID, TraceID: ids[:32], SpanID: ids[32:], Flags: "00"}
 }
 
 // Child returns the traceparent of a call this span makes: the same trace,
 // a new span ID for the callee's parent.
-func (s Span) Child() string {
-	return "00-" + s.TraceID + "-" + newID(8) + "-" + s.Flags
+func (s *Span) Child() string {
+	var b [55]byte
+	copy(b[:], "00-")
+	copy(b[3:35], s.TraceID)
+	b[35] = '-'
+	putID(b[36:52])
+	b[52] = '-'
+	copy(b[53:], s.Flags)
+	return string(b[:])
 }
 
 // Parse reads a traceparent value. Version 00 is exactly
@@ -92,14 +109,26 @@ func isHex(s string) bool {
 
 func isZero(s string) bool { return strings.Trim(s, "0") == "" }
 
-// newID returns n random bytes as lowercase hex, never all zero.
+// newID returns n random bytes (8 or 16) as lowercase hex, never all zero.
 func newID(n int) string {
-	b := make([]byte, n)
+	var b [32]byte
+	putID(b[:2*n])
+	return string(b[:2*n])
+}
+
+// putID fills dst, 16 or 32 bytes, with random lowercase hex, never all
+// zero. IDs need to be unique, not secret: math/rand/v2's generator,
+// seeded by the runtime and never locked, is enough and costs nothing.
+func putID(dst []byte) {
+	var raw [16]byte
+	n := len(dst) / 2
 	for {
-		_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms.
-		for _, c := range b {
+		binary.LittleEndian.PutUint64(raw[0:8], rand.Uint64())
+		binary.LittleEndian.PutUint64(raw[8:16], rand.Uint64())
+		for _, c := range raw[:n] {
 			if c != 0 {
-				return hex.EncodeToString(b)
+				hex.Encode(dst, raw[:n])
+				return
 			}
 		}
 	}
@@ -107,13 +136,13 @@ func newID(n int) string {
 
 type key struct{}
 
-// NewContext returns ctx carrying s.
-func NewContext(ctx context.Context, s Span) context.Context {
+// NewContext returns ctx carrying s, which must not change after.
+func NewContext(ctx context.Context, s *Span) context.Context {
 	return context.WithValue(ctx, key{}, s)
 }
 
-// FromContext returns the span in ctx, and whether there is one.
-func FromContext(ctx context.Context) (Span, bool) {
-	s, ok := ctx.Value(key{}).(Span)
-	return s, ok
+// FromContext returns the span in ctx, or nil.
+func FromContext(ctx context.Context) *Span {
+	s, _ := ctx.Value(key{}).(*Span)
+	return s
 }

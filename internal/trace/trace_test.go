@@ -59,19 +59,19 @@ func TestParse(t *testing.T) {
 // continued trace, and only up to 512 characters.
 func TestStart(t *testing.T) {
 	t.Parallel()
-	s := Start([]string{valid}, []string{"rojo=00f067aa0ba902b7", "congo=t61rcWkgMzE"})
-	if s.TraceID != validTrace || s.Flags != "01" || s.SpanID == validParent || !isID(s.SpanID, 16) {
+	s := Start("r1", []string{valid}, []string{"rojo=00f067aa0ba902b7", "congo=t61rcWkgMzE"})
+	if s.TraceID != validTrace || s.Flags != "01" || s.SpanID == validParent || !isID(s.SpanID, 16) || s.RequestID != "r1" {
 		t.Errorf("continued span = %+v", s)
 	}
 	if s.State != "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE" {
 		t.Errorf("tracestate = %q", s.State)
 	}
-	if s := Start([]string{valid}, []string{strings.Repeat("a", 513)}); s.State != "" {
+	if s := Start("r1", []string{valid}, []string{strings.Repeat("a", 513)}); s.State != "" {
 		t.Errorf("a 513-character tracestate was kept")
 	}
 	for _, parents := range [][]string{nil, {"00-" + strings.ToUpper(validTrace) + "-" + validParent + "-01"}, {valid, valid}, {"ff-" + validTrace + "-" + validParent + "-01"}} {
-		s := Start(parents, []string{"rojo=1"})
-		if s.TraceID == validTrace || !isID(s.TraceID, 32) || !isID(s.SpanID, 16) || s.Flags != "00" || s.State != "" {
+		s := Start("r2", parents, []string{"rojo=1"})
+		if s.TraceID == validTrace || !isID(s.TraceID, 32) || !isID(s.SpanID, 16) || s.Flags != "00" || s.State != "" || s.RequestID != "r2" {
 			t.Errorf("Start(%q) = %+v, want a new trace", parents, s)
 		}
 	}
@@ -79,7 +79,7 @@ func TestStart(t *testing.T) {
 
 func TestChild(t *testing.T) {
 	t.Parallel()
-	s := Start([]string{valid}, nil)
+	s := Start("r3", []string{valid}, nil)
 	a, b := s.Child(), s.Child()
 	for _, c := range []string{a, b} {
 		traceID, parentID, flags, ok := Parse(c)
@@ -91,11 +91,11 @@ func TestChild(t *testing.T) {
 		t.Errorf("two calls got one span ID: %q", a)
 	}
 	ctx := NewContext(context.Background(), s)
-	if got, ok := FromContext(ctx); !ok || got != s {
-		t.Errorf("FromContext = %+v, %v", got, ok)
+	if got := FromContext(ctx); got != s {
+		t.Errorf("FromContext = %+v", got)
 	}
-	if _, ok := FromContext(context.Background()); ok {
-		t.Error("FromContext of an empty context is ok")
+	if got := FromContext(context.Background()); got != nil {
+		t.Errorf("FromContext of an empty context = %+v", got)
 	}
 }
 
@@ -120,4 +120,15 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) accepted more than version 00 holds", v)
 		}
 	})
+}
+
+// BenchmarkStartChild is what a request costs the trace context: read the
+// caller's traceparent, and make one upstream call's.
+func BenchmarkStartChild(b *testing.B) {
+	parents := []string{valid}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		s := Start("r", parents, nil)
+		_ = s.Child()
+	}
 }
