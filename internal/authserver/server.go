@@ -50,5 +50,5 @@ func NewMetadata(issuer string, scopes []string) Metadata {
 func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata, trustedProxies []netip.Prefix, reg *metrics.Registry) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, svc, meta, callers{trusted: trustedProxies}, reg)
-	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody, reg.HTTP())
+	return httpx.Wrap(mux, log, httpx.JSONError, maxBody, reg.HTTP())
 }

@@ -2,25 +2,17 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"oauthtime/internal/authserver"
-	"oauthtime/internal/clock"
 	"oauthtime/internal/httpx"
-	"oauthtime/internal/jwt"
-	"oauthtime/internal/requestid"
 	"oauthtime/internal/resourceserver"
 	"oauthtime/internal/servicetest"
 	"oauthtime/internal/webapp"
-	"oauthtime/internal/wire"
 )
 
 // BenchmarkFlow measures the user's call, webapp /current_time, over
@@ -126,91 +118,15 @@ func startBare(b *testing.B, h http.Handler) *bareServer {
 }
 
 func benchBare(b *testing.B) {
-	// The same bytes on the wire as the real services send: a real token,
-	// the real introspection answer, the request ID forwarded on every call
-	// and echoed on every answer, no-store on token and introspection.
-	key, err := jwt.NewKey([]byte(signingKey))
-	if err != nil {
-		b.Fatal(err)
-	}
-	tok, err := jwt.NewIssuer(key, "http://localhost:5001", "resourceserver", 5*time.Second, clock.System{}).Issue("bob", "1234", "current_time")
-	if err != nil {
-		b.Fatal(err)
-	}
-	tokenJSON := `{"access_token":"` + tok.Raw.Reveal() + `","token_type":"Bearer","expires_in":5,"scope":"current_time"}` + "\n"
-	activeJSON := fmt.Sprintf(`{"active":true,"scope":"current_time","client_id":"1234","username":"bob","token_type":"Bearer","exp":%d,"iat":%d,"sub":"bob","aud":"resourceserver","iss":"http://localhost:5001","jti":"%s"}`+"\n",
-		tok.Expiry.Unix(), tok.IssuedAt.Unix(), tok.ID)
-	writeJSON := func(w http.ResponseWriter, r *http.Request, body string, noStore bool) {
-		w.Header().Set(requestid.Header, r.Header.Get(requestid.Header))
-		if noStore {
-			w.Header().Set("Cache-Control", "no-store")
-			w.Header().Set("Pragma", "no-cache")
-		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, body)
-	}
-	authMux := http.NewServeMux()
-	authMux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		writeJSON(w, r, tokenJSON, true)
-	})
-	authMux.HandleFunc("POST /introspect", func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		writeJSON(w, r, activeJSON, true)
-	})
-	auth := startBare(b, authMux)
-
+	tokenJSON, activeJSON := bareAnswers(b)
+	auth := startBare(b, bareAuth(tokenJSON, activeJSON))
 	rsClient := httpx.NewClient(5*time.Second, nil, nil)
 	defer rsClient.Close()
-	rsAuth := wire.BasicAuthorization("resourceserver", "resourceserver-secret")
-	res := startBare(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		req, _ := http.NewRequest(http.MethodPost, auth.url+"/introspect", strings.NewReader("token="+url.QueryEscape(tok)))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Authorization", rsAuth)
-		req.Header.Set(requestid.Header, r.Header.Get(requestid.Header))
-		var info struct {
-			Active bool `json:"active"`
-		}
-		if !roundTrip(rsClient, req, &info) || !info.Active {
-			http.Error(w, "introspection failed", http.StatusServiceUnavailable)
-			return
-		}
-		writeJSON(w, r, `{"current_time":"2026-01-02T15:04:05Z"}`+"\n", false)
-	}))
-
+	res := startBare(b, bareResource(auth.url, rsClient))
 	authClient, resClient := httpx.NewClient(5*time.Second, nil, nil), httpx.NewClient(5*time.Second, nil, nil)
 	defer authClient.Close()
 	defer resClient.Close()
-	webAuth := wire.BasicAuthorization("1234", "qwerty")
-	const id = "0123456789abcdef0123456789abcdef"
-	web := startBare(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		form := url.Values{"grant_type": {"password"}, "username": {"bob"}, "password": {"bob-pass"}, "scope": {"current_time"}}
-		req, _ := http.NewRequest(http.MethodPost, auth.url+"/token", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Authorization", webAuth)
-		req.Header.Set(requestid.Header, id)
-		var tok struct {
-			AccessToken string `json:"access_token"`
-		}
-		if !roundTrip(authClient, req, &tok) {
-			http.Error(w, "token failed", http.StatusBadGateway)
-			return
-		}
-		req, _ = http.NewRequest(http.MethodGet, res.url+"/current_time", nil)
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		req.Header.Set(requestid.Header, id)
-		var ct struct {
-			CurrentTime string `json:"current_time"`
-		}
-		if !roundTrip(resClient, req, &ct) {
-			http.Error(w, "resource failed", http.StatusBadGateway)
-			return
-		}
-		w.Header().Set(requestid.Header, id)
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, ct.CurrentTime+"\n")
-	}))
+	web := startBare(b, bareWeb(auth.url, res.url, authClient, resClient))
 
 	drive(b, web.url)
 	for name, s := range map[string]*bareServer{"as-conns": auth, "rs-conns": res, "wa-conns": web} {

@@ -16,6 +16,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The processes benchmark runs this binary as the bare services.
+	if role := os.Getenv(bareRoleEnv); role != "" {
+		os.Exit(runBare(role))
+	}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)

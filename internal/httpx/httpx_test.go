@@ -31,7 +31,7 @@ func newHandler(t *testing.T, logs *bytes.Buffer) http.Handler {
 		}
 		WriteJSON(w, http.StatusOK, map[string]any{"n": len(b), "id": trace.FromContext(r.Context()).RequestID})
 	})
-	return Wrap(Routes(mux, JSONError), log, JSONError, 16, nil)
+	return Wrap(mux, log, JSONError, 16, nil)
 }
 
 func TestMiddleware(t *testing.T) {

@@ -15,13 +15,14 @@ import (
 	"oauthtime/internal/trace"
 )
 
-// Wrap puts next behind the middleware every service needs, in one pass:
-// it takes or makes the request ID and echoes it, continues the caller's
-// trace or starts one, caps the body at maxBody bytes, turns a panic into
-// a logged 500, writes one access log line, and records the request in m
-// (if not nil) under the route Routes found.
-func Wrap(next http.Handler, log *slog.Logger, errs ErrorWriter, maxBody int64, m *metrics.HTTP) http.Handler {
-	return &wrapped{next: next, log: log, errs: errs, maxBody: maxBody, metrics: m}
+// Wrap returns a service's whole handler: mux's routes (see routes) behind
+// the middleware every service needs, in one pass: it takes or makes the
+// request ID and echoes it, continues the caller's trace or starts one,
+// caps the body at maxBody bytes, turns a panic into a logged 500, writes
+// one access log line, and records the request in m (if not nil) under
+// the route that answered. errs writes the errors it answers itself.
+func Wrap(mux *http.ServeMux, log *slog.Logger, errs ErrorWriter, maxBody int64, m *metrics.HTTP) http.Handler {
+	return &wrapped{next: routes(mux, errs), log: log, errs: errs, maxBody: maxBody, metrics: m}
 }
 
 type wrapped struct {
@@ -157,10 +158,10 @@ func (r *recorder) status() int {
 	return r.code
 }
 
-// Routes serves mux, answering a path with no route or an unclean one (404)
+// routes serves mux, answering a path with no route or an unclean one (404)
 // or a method the route does not take (405, with the mux's Allow header)
 // through errs, so those errors have the service's shape too.
-func Routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
+func routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isClean(r.URL.Path) {
 			// The mux would redirect //token or /./token to its clean

@@ -22,13 +22,12 @@ const maxBody = 4 << 10
 // does and GET /metrics serves it.
 func NewServer(log *slog.Logger, guard *resource.Guard, tm resource.Time, reg *metrics.Registry) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, guard, tm)
-	mux.Handle("GET /metrics", reg.Handler())
-	return httpx.Wrap(httpx.Routes(mux, httpx.JSONError), log, httpx.JSONError, maxBody, reg.HTTP())
+	addRoutes(mux, guard, tm, reg)
+	return httpx.Wrap(mux, log, httpx.JSONError, maxBody, reg.HTTP())
 }
 
 // addRoutes is the resourceserver's whole API surface.
-func addRoutes(mux *http.ServeMux, guard *resource.Guard, tm resource.Time) {
+func addRoutes(mux *http.ServeMux, guard *resource.Guard, tm resource.Time, reg *metrics.Registry) {
 	mux.Handle("GET /current_time", handleResource(guard, wire.ScopeCurrentTime, func() any {
 		return currentTime{tm.Current()}
 	}))
@@ -36,6 +35,7 @@ func addRoutes(mux *http.ServeMux, guard *resource.Guard, tm resource.Time) {
 		return epochTime{tm.Epoch()}
 	}))
 	mux.Handle("GET /healthz", httpx.HandleHealthz())
+	mux.Handle("GET /metrics", reg.Handler())
 }
 
 type currentTime struct {

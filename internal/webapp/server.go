@@ -26,13 +26,12 @@ const maxBody = 4 << 10
 // /metrics serves it.
 func NewServer(log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, f, owner)
-	mux.Handle("GET /metrics", reg.Handler())
-	return httpx.Wrap(httpx.Routes(mux, writeErrorBody), log, writeErrorBody, maxBody, reg.HTTP())
+	addRoutes(mux, f, owner, reg)
+	return httpx.Wrap(mux, log, writeErrorBody, maxBody, reg.HTTP())
 }
 
 // addRoutes is the webapp's whole API surface.
-func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner) {
+func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry) {
 	mux.Handle("GET /current_time", handleFetch(owner, func(r *http.Request, o fetch.Owner) (answer, error) {
 		t, err := f.CurrentTime(r.Context(), o)
 		return answer{text: t, json: map[string]string{"current_time": t}}, err
@@ -42,6 +41,7 @@ func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner) {
 		return answer{text: strconv.FormatInt(t, 10), json: map[string]int64{"epoch_time": t}}, err
 	}))
 	mux.Handle("GET /healthz", httpx.HandleHealthz())
+	mux.Handle("GET /metrics", reg.Handler())
 }
 
 // answer is a resource in the webapp's two forms.
