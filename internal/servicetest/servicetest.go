@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -44,21 +45,42 @@ type Service struct {
 // service is stopped, and must stop cleanly, when the test ends.
 func Start[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string) *Service {
 	t.Helper()
-	return startService(t, name, start, env, NewLogs(false))
+	logs := NewLogs(false)
+	return startService(t, name, start, env, logs, logs)
 }
 
-// StartQuiet is Start for benchmarks and soak runs: the service logs through
-// its real JSON handler, but only the lines about starting and stopping are
-// kept, so memory stays flat however many requests it serves.
+// StartQuiet is Start for benchmarks and soak runs: the service writes its
+// logs into a pipe, as it does deployed, and only the lines about starting
+// and stopping are kept from it, so memory stays flat however many
+// requests it serves.
 func StartQuiet[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string) *Service {
 	t.Helper()
-	return startService(t, name, start, env, NewLogs(true))
+	logs := NewLogs(true)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		io.Copy(logs, pr)
+		pr.Close()
+	}()
+	s := startService(t, name, start, env, pw, logs)
+	wait := s.wait
+	s.wait = func() error {
+		err := wait()
+		pw.Close()
+		<-copied
+		return err
+	}
+	return s
 }
 
-func startService[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string, logs *Logs) *Service {
+func startService[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string, stdout io.Writer, logs *Logs) *Service {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	r, err := start(ctx, []string{name}, testEnv(env), logs)
+	r, err := start(ctx, []string{name}, testEnv(env), stdout)
 	if err != nil {
 		cancel()
 		t.Fatalf("%s did not start: %v\n%s", name, err, logs)
