@@ -99,3 +99,57 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal("still running 12 s after SIGTERM")
 	}
 }
+
+// TestNoLineLostOnStop: a service's log lines are gathered before they are
+// written to its stdout, and none of them is lost when it is stopped with
+// SIGTERM or SIGINT: every request's access line arrives.
+func TestNoLineLostOnStop(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(filepath.Join(binaries(t), "webapp"))
+			cmd.Env = []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_DRAIN=0s"}
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cmd.Process.Kill() })
+			lines := bufio.NewScanner(stdout)
+			addr := ""
+			for addr == "" && lines.Scan() {
+				var m map[string]any
+				if json.Unmarshal(lines.Bytes(), &m) == nil && m["msg"] == "listening" {
+					addr = m["addr"].(string)
+				}
+			}
+			const n = 200
+			client := newClient(t)
+			for i := 0; i < n; i++ {
+				call(t, client, "GET", "http://"+addr+"/healthz", nil, "")
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			access := 0
+			for lines.Scan() {
+				var m map[string]any
+				if json.Unmarshal(lines.Bytes(), &m) == nil && m["msg"] == "request" && m["path"] == "/healthz" {
+					access++
+				}
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("exit: %v", err)
+			}
+			if access != n {
+				t.Errorf("%d access lines after %v, want %d", access, sig, n)
+			}
+		})
+	}
+}

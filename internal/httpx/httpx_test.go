@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -191,5 +192,30 @@ func serveWith(cfg ServerConfig, h http.Handler) servicetest.StartFunc[*served] 
 			s.err = Serve(ctx, logging.New(stdout, "test", slog.LevelInfo), cfg, ln, h)
 		}()
 		return s, nil
+	}
+}
+
+// TestPanicLineNotHeld: a recovered panic's lines reach a buffered log
+// file at once, not at the next flush.
+func TestPanicLineNotHeld(t *testing.T) {
+	t.Parallel()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("boom") })
+	h := Wrap(mux, logging.New(logging.NewOutput(w), "test", slog.LevelInfo), JSONError, 16, nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/boom", nil))
+	if rec.Code != 500 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	r.SetReadDeadline(time.Now().Add(20 * time.Millisecond)) // well under the flush interval
+	b := make([]byte, 64<<10)
+	n, _ := r.Read(b)
+	if got := string(b[:n]); !strings.Contains(got, `"msg":"panic"`) || !strings.Contains(got, `"status":500`) {
+		t.Errorf("the pipe holds %q right after the panic", got)
 	}
 }

@@ -15,9 +15,11 @@ import (
 )
 
 // New returns a JSON logger for service writing to w at level and above.
+// If w is an *Output, a line at WARN or above is written at once.
 func New(w io.Writer, service string, level slog.Leveler) *slog.Logger {
-	h := slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
-	return slog.New(Handler{inner: h}).With(slog.String("service", service))
+	h := Handler{inner: slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})}
+	h.out, _ = w.(*Output)
+	return slog.New(h).With(slog.String("service", service))
 }
 
 // ParseLevel reads a LOG_LEVEL value: debug, info, warn or error.
@@ -40,6 +42,7 @@ func ParseLevel(s string) (slog.Level, error) {
 // another handler and, like every slog.Handler, never changes itself.
 type Handler struct {
 	inner slog.Handler
+	out   *Output // flushed after a line at WARN or above; may be nil
 }
 
 // NewHandler wraps inner.
@@ -58,15 +61,19 @@ func (h Handler) Handle(ctx context.Context, r slog.Record) error {
 		// One AddAttrs for all three: the record grows its storage once.
 		r.AddAttrs(slog.String("request_id", span.RequestID), slog.String("trace_id", span.TraceID), slog.String("span_id", span.SpanID))
 	}
-	return h.inner.Handle(ctx, r)
+	err := h.inner.Handle(ctx, r)
+	if r.Level >= slog.LevelWarn && h.out != nil {
+		h.out.Flush()
+	}
+	return err
 }
 
 // WithAttrs returns a new Handler whose inner handler has attrs.
 func (h Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return Handler{inner: h.inner.WithAttrs(attrs)}
+	return Handler{inner: h.inner.WithAttrs(attrs), out: h.out}
 }
 
 // WithGroup returns a new Handler whose inner handler opens group.
 func (h Handler) WithGroup(name string) slog.Handler {
-	return Handler{inner: h.inner.WithGroup(name)}
+	return Handler{inner: h.inner.WithGroup(name), out: h.out}
 }

@@ -34,8 +34,7 @@ import (
 // A nil *Listener means there is nothing to serve: help was asked for, a
 // health check was answered, or the start was refused (err says why, and
 // has been printed or logged).
-func Listen[S Settings](ctx context.Context, name, about string, vars []config.Var, load func(*config.Env) S, args []string, getenv func(string) string, stdout io.Writer) (*Listener, S, error) {
-	var s S
+func Listen[S Settings](ctx context.Context, name, about string, vars []config.Var, load func(*config.Env) S, args []string, getenv func(string) string, stdout io.Writer) (l *Listener, s S, err error) {
 	flags, err := config.ParseArgs(args, stdout, name, about, vars)
 	if errors.Is(err, config.ErrHelp) {
 		return nil, s, nil
@@ -51,7 +50,14 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []config.V
 		getenv = config.WithFile(getenv, fileValues)
 	}
 	env := config.NewEnv(getenv, vars)
-	log := logging.New(stdout, name, env.Level("LOG_LEVEL"))
+	out := logging.NewOutput(stdout)
+	log := logging.New(out, name, env.Level("LOG_LEVEL"))
+	// A start that ends here writes every line it logged.
+	defer func() {
+		if l == nil {
+			out.Close()
+		}
+	}()
 	switch {
 	case fileErr != nil:
 		return nil, s, config.Report(log, &config.Error{Setting: "-env-file", Err: fileErr})
@@ -78,7 +84,7 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []config.V
 			log.Warn("the environment overrides the settings file", slog.String("setting", name), slog.String("env_file", flags.EnvFile))
 		}
 	}
-	return &Listener{Log: log, ln: ln, srv: srv.ServerConfig}, s, nil
+	return &Listener{Log: log, ln: ln, srv: srv.ServerConfig, out: out}, s, nil
 }
 
 // Settings are a service's settings, read and checked; Server says where
@@ -93,6 +99,7 @@ type Listener struct {
 	Log *slog.Logger
 	ln  net.Listener
 	srv httpx.ServerConfig
+	out *logging.Output
 }
 
 // Serve serves h in the background until ctx is done; stop, if not nil,
@@ -107,6 +114,7 @@ func (l *Listener) Serve(ctx context.Context, h http.Handler, stop func()) *Runn
 			stop()
 		}
 		r.err = config.Report(l.Log, err)
+		l.out.Close() // the last lines, before Wait returns
 	}()
 	return r
 }
