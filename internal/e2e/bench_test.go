@@ -76,14 +76,9 @@ func drive(b *testing.B, url string) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req, _ := http.NewRequest(http.MethodGet, url, nil)
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			body, err := httpx.ReadBody(resp, 1024)
-			if err != nil || resp.StatusCode != 200 || len(body) != len("2026-01-02T15:04:05Z\n") {
-				b.Errorf("%d %q %v", resp.StatusCode, body, err)
+			status, body, err := client.Call(req, 1024)
+			if err != nil || status != 200 || len(body) != len("2026-01-02T15:04:05Z\n") {
+				b.Errorf("%d %q %v", status, body, err)
 				return
 			}
 		}
@@ -137,10 +132,6 @@ func benchBare(b *testing.B) {
 
 // roundTrip sends req and decodes a 200 JSON answer into v.
 func roundTrip(c *httpx.Client, req *http.Request, v any) bool {
-	resp, err := c.Do(req)
-	if err != nil {
-		return false
-	}
-	body, err := httpx.ReadBody(resp, 64<<10)
-	return err == nil && resp.StatusCode == 200 && json.Unmarshal(body, v) == nil
+	status, body, err := c.Call(req, 64<<10)
+	return err == nil && status == 200 && json.Unmarshal(body, v) == nil
 }

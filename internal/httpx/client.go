@@ -30,8 +30,8 @@ const IdleConnTimeout = 10 * time.Second
 // call is bounded by its timeout, connections are kept alive and reused,
 // and it counts the connections it opens.
 type Client struct {
-	http      *http.Client
 	transport *http.Transport
+	timeout   time.Duration
 	dials     atomic.Int64
 	metrics   *metrics.Upstream
 }
@@ -40,7 +40,7 @@ type Client struct {
 // if not nil, are the CAs trusted for https upstreams. Each call is
 // recorded in m, if not nil.
 func NewClient(timeout time.Duration, roots *x509.CertPool, m *metrics.Upstream) *Client {
-	c := &Client{metrics: m}
+	c := &Client{timeout: timeout, metrics: m}
 	dialer := &net.Dialer{Timeout: min(timeout, ConnectTimeout), KeepAlive: 30 * time.Second}
 	c.transport = &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -63,37 +63,49 @@ func NewClient(timeout time.Duration, roots *x509.CertPool, m *metrics.Upstream)
 		ForceAttemptHTTP2:     true,
 		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
 	}
-	c.http = &http.Client{Transport: c.transport, Timeout: timeout}
 	return c
 }
 
-// Do sends req, adding the request ID of its context and, as a new child
-// span of its trace, its traceparent and tracestate.
-func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	if span := trace.FromContext(req.Context()); span != nil {
+// Call sends req and reads its answer's body, of at most max bytes. It
+// adds the request ID of req's context and, as a new child span of its
+// trace, its traceparent and tracestate. The whole call, body included,
+// takes at most the client's timeout. Redirects are not followed: no
+// upstream of ours sends one.
+func (c *Client) Call(req *http.Request, max int64) (status int, body []byte, err error) {
+	// A deadline of our own: http.Client's Timeout costs a goroutine and a
+	// timer per call.
+	ctx, cancel := context.WithTimeout(req.Context(), c.timeout)
+	defer cancel()
+	req = req.WithContext(ctx)
+	if span := trace.FromContext(ctx); span != nil {
 		req.Header.Set(requestid.Header, span.RequestID)
 		req.Header.Set(trace.Header, span.Child())
 		if span.State != "" {
 			req.Header.Set(trace.StateHeader, span.State)
 		}
 	}
-	if c.metrics == nil {
-		return c.http.Do(req)
-	}
 	start := time.Now()
-	resp, err := c.http.Do(req)
-	outcome := metrics.OutcomeBadAnswer
-	switch {
-	case err == nil:
-		outcome = resp.StatusCode
-	case IsUnreachable(err):
-		outcome = metrics.OutcomeUnreachable
-	case IsTimeout(err), errors.Is(err, context.Canceled):
-		// The caller leaving before the answer counts as no answer in time.
-		outcome = metrics.OutcomeTimeout
+	resp, err := c.transport.RoundTrip(req)
+	if err == nil {
+		status = resp.StatusCode
+		body, err = readBody(resp, max)
 	}
-	c.metrics.Observe(outcome, time.Since(start))
-	return resp, err
+	if c.metrics != nil {
+		outcome := status
+		switch {
+		case status != 0:
+		case IsUnreachable(err):
+			outcome = metrics.OutcomeUnreachable
+		case IsTimeout(err), errors.Is(err, context.Canceled):
+			// The caller leaving before the answer counts as no answer in
+			// time.
+			outcome = metrics.OutcomeTimeout
+		default:
+			outcome = metrics.OutcomeBadAnswer
+		}
+		c.metrics.Observe(outcome, time.Since(start))
+	}
+	return status, body, err
 }
 
 // Dials returns how many connections the client has opened.
@@ -103,12 +115,12 @@ func (c *Client) Dials() int64 { return c.dials.Load() }
 // stops.
 func (c *Client) Close() { c.transport.CloseIdleConnections() }
 
-// ErrTooLarge is returned by ReadBody for a body over its limit.
+// ErrTooLarge is returned by Call for a body over its limit.
 var ErrTooLarge = errors.New("response body too large")
 
-// ReadBody reads and closes resp.Body, failing if it is over max bytes. A
+// readBody reads and closes resp.Body, failing if it is over max bytes. A
 // body read to the end leaves the connection free for reuse.
-func ReadBody(resp *http.Response, max int64) ([]byte, error) {
+func readBody(resp *http.Response, max int64) ([]byte, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
 	if err != nil {

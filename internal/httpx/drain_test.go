@@ -155,11 +155,10 @@ func TestFormRequestRetried(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := client.Do(req)
+		_, b, err := client.Call(req, 10)
 		if err != nil {
 			t.Fatalf("call %d: %v", i+1, err)
 		}
-		b, _ := ReadBody(resp, 10)
 		if string(b) != "ok" {
 			t.Fatalf("call %d: %q", i+1, b)
 		}

@@ -173,7 +173,9 @@ func routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			setRoute(w, pattern[strings.IndexByte(pattern, ' ')+1:])
-			mux.ServeHTTP(w, r)
+			// The route's own handler, found once: mux.ServeHTTP would
+			// match again. No route of ours has path wildcards to fill.
+			h.ServeHTTP(w, r)
 			return
 		}
 		// No route: let the mux say what it would answer, then answer it

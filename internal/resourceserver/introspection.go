@@ -34,15 +34,11 @@ func (in *introspector) Introspect(ctx context.Context, token secret.String) (re
 	if err != nil {
 		return resource.TokenInfo{}, err
 	}
-	resp, err := in.client.Do(req)
+	status, raw, err := in.client.Call(req, maxIntrospection)
 	if err != nil {
 		return resource.TokenInfo{}, err
 	}
-	raw, err := httpx.ReadBody(resp, maxIntrospection)
-	if err != nil {
-		return resource.TokenInfo{}, err
-	}
-	return parseIntrospection(resp.StatusCode, raw)
+	return parseIntrospection(status, raw)
 }
 
 // introspectionBody is the part of an RFC 7662 answer the resource server

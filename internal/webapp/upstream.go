@@ -178,15 +178,11 @@ func parseEpochTime(status int, raw []byte) (int64, error) {
 // call sends req and reads the answer, turning transport failures into
 // fetch errors.
 func call(client *httpx.Client, req *http.Request, service string) (int, []byte, error) {
-	resp, err := client.Do(req)
+	status, raw, err := client.Call(req, maxAnswer)
 	if err != nil {
 		return 0, nil, transportError(service, err)
 	}
-	raw, err := httpx.ReadBody(resp, maxAnswer)
-	if err != nil {
-		return 0, nil, transportError(service, err)
-	}
-	return resp.StatusCode, raw, nil
+	return status, raw, nil
 }
 
 func transportError(service string, err error) error {
