@@ -59,7 +59,7 @@ func TestParseLevel(t *testing.T) {
 func TestSlogtest(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	h := NewHandler(slog.NewJSONHandler(&buf, nil))
+	h := NewHandler(&buf, nil)
 	results := func() []map[string]any {
 		var ms []map[string]any
 		for _, line := range bytes.Split(buf.Bytes(), []byte("\n")) {

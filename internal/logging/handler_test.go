@@ -1,0 +1,66 @@
+package logging
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"math"
+	"testing"
+	"time"
+)
+
+// same logs one record through Handler and through slog.JSONHandler and
+// fails unless the lines are byte for byte the same.
+func same(t *testing.T, with []slog.Attr, msg string, attrs ...slog.Attr) {
+	t.Helper()
+	var ours, theirs bytes.Buffer
+	var h slog.Handler = NewHandler(&ours, slog.LevelDebug)
+	var s slog.Handler = slog.NewJSONHandler(&theirs, &slog.HandlerOptions{Level: slog.LevelDebug})
+	if with != nil {
+		h, s = h.WithAttrs(with), s.WithAttrs(with)
+	}
+	r := slog.NewRecord(time.Date(2026, 11, 29, 1, 2, 3, 4005000, time.UTC), slog.LevelWarn+1, msg, 0)
+	r.AddAttrs(attrs...)
+	h.Handle(context.Background(), r)
+	s.Handle(context.Background(), r)
+	if ours.String() != theirs.String() {
+		t.Errorf("ours   %s\nslog's %s", ours.String(), theirs.String())
+	}
+}
+
+type redacted struct{}
+
+func (redacted) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
+
+// TestMatchesSlog: the lines Handler writes itself are slog.JSONHandler's,
+// byte for byte, and it hands slog.JSONHandler what it does not write.
+func TestMatchesSlog(t *testing.T) {
+	t.Parallel()
+	same(t, nil, "request",
+		slog.String("method", "GET"), slog.String("path", "/current_time"), slog.Int("status", 200),
+		slog.Float64("duration_ms", 1.032), slog.String("remote", "127.0.0.1"), slog.Bool("active", true),
+		slog.Uint64("u", 1<<63), slog.Duration("d", 1500*time.Millisecond), slog.Int64("neg", -5))
+	same(t, []slog.Attr{slog.String("service", "webapp")}, "with \"quotes\", \\, <html> & \u2028\u2029 \x00\x1f\x7f \xff é\n\r\t")
+	for _, f := range []float64{0, -0.0, 1, 0.1, 1e-6, 1e-7, 123456789.125, 1e20, 1e21, 1.5e300, -2.5e-9, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+		same(t, nil, "float", slog.Float64("f", f))
+	}
+	same(t, nil, "empty attribute", slog.Attr{}, slog.String("", "empty key"))
+	same(t, nil, "resolved", slog.Any("secret", redacted{}))
+	// What Handler leaves to slog: any, errors, times, groups, NaN.
+	same(t, nil, "any", slog.Any("list", []int{1, 2}), slog.Any("err", errors.New("boom")))
+	same(t, nil, "time", slog.Time("at", time.Unix(0, 0).UTC()))
+	same(t, nil, "group", slog.Group("g", slog.Int("a", 1)))
+	same(t, nil, "nan", slog.Float64("f", math.NaN()))
+	same(t, []slog.Attr{slog.Any("list", []int{1})}, "slow with")
+}
+
+// FuzzMatchesSlog: for any message, key and values, Handler's line is
+// slog.JSONHandler's.
+func FuzzMatchesSlog(f *testing.F) {
+	f.Add("request", "path", "/current_time", int64(200), 1.032, true)
+	f.Add("a\"b\\c", "k\x00", "\xff\u2028", int64(-1), 1e-9, false)
+	f.Fuzz(func(t *testing.T, msg, key, s string, i int64, fl float64, b bool) {
+		same(t, []slog.Attr{slog.String(key, s)}, msg, slog.String(key, s), slog.Int64("i", i), slog.Float64("f", fl), slog.Bool("b", b))
+	})
+}
