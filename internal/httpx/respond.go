@@ -17,10 +17,19 @@ import (
 type ErrorWriter func(w http.ResponseWriter, r *http.Request, status int, code, description string)
 
 // WriteJSON writes v as a JSON body, and a newline, with status. v is one
-// of the services' plain response structs, whose encoding cannot fail.
+// of the services' plain response structs, whose encoding cannot fail; a
+// JSONAppender writes itself.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
+	if a, ok := v.(JSONAppender); ok {
+		bp := bodies.Get().(*[]byte)
+		b := append(a.AppendJSON((*bp)[:0]), '\n')
+		w.Write(b)
+		*bp = b
+		bodies.Put(bp)
+		return
+	}
 	json.NewEncoder(w).Encode(v)
 }
 
@@ -28,6 +37,16 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 type errorBody struct {
 	Error       string `json:"error"`
 	Description string `json:"error_description,omitempty"`
+}
+
+// AppendJSON implements JSONAppender.
+func (e errorBody) AppendJSON(b []byte) []byte {
+	o := Start(b)
+	o.String("error", e.Error)
+	if e.Description != "" {
+		o.String("error_description", e.Description)
+	}
+	return o.End()
 }
 
 // JSONError is the ErrorWriter of the JSON services. It marks the response

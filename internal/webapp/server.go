@@ -34,11 +34,11 @@ func NewServer(log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner, reg *metri
 func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry) {
 	mux.Handle("GET /current_time", handleFetch(owner, func(r *http.Request, o fetch.Owner) (answer, error) {
 		t, err := f.CurrentTime(r.Context(), o)
-		return answer{text: t, json: map[string]string{"current_time": t}}, err
+		return answer{text: t, json: currentTime(t)}, err
 	}))
 	mux.Handle("GET /epoch_time", handleFetch(owner, func(r *http.Request, o fetch.Owner) (answer, error) {
 		t, err := f.EpochTime(r.Context(), o)
-		return answer{text: strconv.FormatInt(t, 10), json: map[string]int64{"epoch_time": t}}, err
+		return answer{text: strconv.FormatInt(t, 10), json: epochTime(t)}, err
 	}))
 	mux.Handle("GET /healthz", httpx.HandleHealthz())
 	mux.Handle("GET /metrics", reg.Handler())
@@ -47,7 +47,27 @@ func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner, reg *met
 // answer is a resource in the webapp's two forms.
 type answer struct {
 	text string
-	json any
+	json httpx.JSONAppender
+}
+
+// currentTime is {"current_time":"..."}.
+type currentTime string
+
+// AppendJSON implements httpx.JSONAppender.
+func (c currentTime) AppendJSON(b []byte) []byte {
+	o := httpx.Start(b)
+	o.String("current_time", string(c))
+	return o.End()
+}
+
+// epochTime is {"epoch_time":...}.
+type epochTime int64
+
+// AppendJSON implements httpx.JSONAppender.
+func (e epochTime) AppendJSON(b []byte) []byte {
+	o := httpx.Start(b)
+	o.Int("epoch_time", int64(e))
+	return o.End()
 }
 
 func handleFetch(defaultOwner fetch.Owner, get func(*http.Request, fetch.Owner) (answer, error)) http.Handler {
