@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"oauthtime/internal/clock"
+	"oauthtime/internal/jsonobj"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/wire"
 )
@@ -308,8 +309,8 @@ func (v *Verifier) ours(h64 string) *Key {
 // HS256 that names its key, and returns the kid. The algorithm is never
 // chosen from the header: it is only compared.
 func checkHeader(text string) (kid string, err error) {
-	p := parser{s: text}
-	if err := p.open(); err != nil {
+	p := jsonobj.NewReader(text)
+	if err := p.Open(); err != nil {
 		return "", fmt.Errorf("%w: header: %v", ErrJSON, err)
 	}
 	const (
@@ -317,10 +318,10 @@ func checkHeader(text string) (kid string, err error) {
 		bitTyp
 		bitKid
 	)
-	var seen names
+	var seen jsonobj.Names
 	var alg, typ string
 	for {
-		name, ok, err := p.member()
+		name, ok, err := p.Member()
 		if err != nil {
 			return "", fmt.Errorf("%w: header: %v", ErrJSON, err)
 		}
@@ -331,35 +332,35 @@ func checkHeader(text string) (kid string, err error) {
 		switch name {
 		case "alg":
 			bit = bitAlg
-			if !p.isString() {
+			if !p.IsString() {
 				return "", fmt.Errorf("%w: alg is not a string", ErrAlgorithm)
 			}
-			alg, err = p.str()
+			alg, err = p.String()
 		case "typ":
 			bit = bitTyp
-			if !p.isString() {
+			if !p.IsString() {
 				return "", fmt.Errorf("%w: typ is not a string", ErrType)
 			}
-			typ, err = p.str()
+			typ, err = p.String()
 		case "kid":
 			bit = bitKid
-			if !p.isString() {
+			if !p.IsString() {
 				return "", fmt.Errorf("%w: kid is not a string", ErrKeyID)
 			}
-			kid, err = p.str()
+			kid, err = p.String()
 		case "crit", "jku", "jwk", "x5u", "x5c":
 			return "", fmt.Errorf("%w: %s", ErrHeaderParameter, name)
 		default:
-			err = p.skip(0)
+			err = p.Skip()
 		}
 		if err != nil {
 			return "", fmt.Errorf("%w: header: %v", ErrJSON, err)
 		}
-		if !seen.add(name, bit) {
+		if !seen.Add(name, bit) {
 			return "", fmt.Errorf("%w: header: duplicate member %q", ErrJSON, name)
 		}
 	}
-	if err := p.close(); err != nil {
+	if err := p.Close(); err != nil {
 		return "", fmt.Errorf("%w: header: %v", ErrJSON, err)
 	}
 	if alg != "HS256" {
@@ -369,7 +370,7 @@ func checkHeader(text string) (kid string, err error) {
 	if !strings.EqualFold(typ, "at+jwt") && !strings.EqualFold(typ, "application/at+jwt") {
 		return "", fmt.Errorf("%w: got %q", ErrType, typ)
 	}
-	if seen.known&(1<<bitKid) == 0 {
+	if !seen.Has(bitKid) {
 		return "", fmt.Errorf("%w: no kid", ErrKeyID)
 	}
 	return kid, nil
@@ -378,13 +379,13 @@ func checkHeader(text string) (kid string, err error) {
 // parseClaims reads the claims set into c and nbf and returns the bit set
 // of the claims it saw.
 func parseClaims(text string, c *Claims, nbf *int64) (uint32, error) {
-	p := parser{s: text}
-	if err := p.open(); err != nil {
+	p := jsonobj.NewReader(text)
+	if err := p.Open(); err != nil {
 		return 0, fmt.Errorf("%w: claims: %v", ErrJSON, err)
 	}
-	var seen names
+	var seen jsonobj.Names
 	for {
-		name, ok, err := p.member()
+		name, ok, err := p.Member()
 		if err != nil {
 			return 0, fmt.Errorf("%w: claims: %v", ErrJSON, err)
 		}
@@ -394,29 +395,29 @@ func parseClaims(text string, c *Claims, nbf *int64) (uint32, error) {
 		bit := -1
 		switch name {
 		case "iss":
-			bit, err = claimIss, p.claimString(&c.Issuer)
+			bit, err = claimIss, claimString(p, &c.Issuer)
 		case "sub":
-			bit, err = claimSub, p.claimString(&c.Subject)
+			bit, err = claimSub, claimString(p, &c.Subject)
 		case "client_id":
-			bit, err = claimClientID, p.claimString(&c.ClientID)
+			bit, err = claimClientID, claimString(p, &c.ClientID)
 		case "scope":
-			bit, err = claimScope, p.claimString(&c.Scope)
+			bit, err = claimScope, claimString(p, &c.Scope)
 		case "jti":
-			bit, err = claimJti, p.claimString(&c.ID)
+			bit, err = claimJti, claimString(p, &c.ID)
 		case "iat":
-			bit, err = claimIat, p.claimDate(&c.IssuedAt)
+			bit, err = claimIat, claimDate(p, &c.IssuedAt)
 		case "exp":
-			bit, err = claimExp, p.claimDate(&c.Expiry)
+			bit, err = claimExp, claimDate(p, &c.Expiry)
 		case "nbf":
-			bit, err = claimNbf, p.claimDate(nbf)
+			bit, err = claimNbf, claimDate(p, nbf)
 		case "aud":
 			bit = claimAud
-			c.Audience, err = p.stringOrArray()
-			if errors.Is(err, errType) {
+			c.Audience, err = p.StringOrArray()
+			if errors.Is(err, jsonobj.ErrType) {
 				err = ErrClaimType
 			}
 		default:
-			err = p.skip(0)
+			err = p.Skip()
 		}
 		if err != nil {
 			if errors.Is(err, ErrClaimType) {
@@ -424,30 +425,30 @@ func parseClaims(text string, c *Claims, nbf *int64) (uint32, error) {
 			}
 			return 0, fmt.Errorf("%w: claims: %v", ErrJSON, err)
 		}
-		if !seen.add(name, bit) {
+		if !seen.Add(name, bit) {
 			return 0, fmt.Errorf("%w: claims: duplicate member %q", ErrJSON, name)
 		}
 	}
-	if err := p.close(); err != nil {
+	if err := p.Close(); err != nil {
 		return 0, fmt.Errorf("%w: claims: %v", ErrJSON, err)
 	}
-	return seen.known, nil
+	return seen.Known(), nil
 }
 
-func (p *parser) claimString(dst *string) error {
-	if !p.isString() {
+func claimString(p *jsonobj.Reader, dst *string) error {
+	if !p.IsString() {
 		return ErrClaimType
 	}
-	s, err := p.str()
+	s, err := p.String()
 	*dst = s
 	return err
 }
 
-func (p *parser) claimDate(dst *int64) error {
-	if !p.isNumber() {
+func claimDate(p *jsonobj.Reader, dst *int64) error {
+	if !p.IsNumber() {
 		return ErrClaimType
 	}
-	n, err := p.numericDate()
+	n, err := numericDate(p)
 	if errors.Is(err, errRange) {
 		return ErrClaimType
 	}

@@ -2,13 +2,13 @@ package resourceserver
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 
 	"oauthtime/internal/httpx"
+	"oauthtime/internal/jsonobj"
 	"oauthtime/internal/resource"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/wire"
@@ -41,33 +41,6 @@ func (in *introspector) Introspect(ctx context.Context, token secret.String) (re
 	return parseIntrospection(status, raw)
 }
 
-// introspectionBody is the part of an RFC 7662 answer the resource server
-// uses. Unknown members are ignored (RFC 6749 §5.1 spirit, 6749-24).
-type introspectionBody struct {
-	Active   *bool    `json:"active"`
-	Scope    *string  `json:"scope"`
-	Aud      audience `json:"aud"`
-	ClientID string   `json:"client_id"`
-	Sub      string   `json:"sub"`
-}
-
-// audience is aud in either of its JSON forms: a string or an array.
-type audience []string
-
-func (a *audience) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*a = audience{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return errors.New("aud is neither a string nor an array of strings")
-	}
-	*a = many
-	return nil
-}
-
 // parseIntrospection checks an answer of the introspection endpoint. Any
 // status but 200, or a body without a boolean active, is no answer: the
 // resource server cannot tell whether the token is good.
@@ -81,18 +54,48 @@ func parseIntrospection(status int, raw []byte) (resource.TokenInfo, error) {
 	default:
 		return resource.TokenInfo{}, fmt.Errorf("introspection answered status %d", status)
 	}
-	var b introspectionBody
-	if err := json.Unmarshal(raw, &b); err != nil {
+	// The part of an RFC 7662 answer the resource server uses. Unknown
+	// members are ignored (RFC 7662 §2.2).
+	var info resource.TokenInfo
+	var hasActive, hasScope bool
+	err := jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) (err error) {
+		switch name {
+		case "active":
+			info.Active, err = r.Bool()
+			hasActive = err == nil
+		case "scope":
+			if hasScope = !r.IsNull(); hasScope {
+				if !r.IsString() {
+					return jsonobj.ErrType
+				}
+				info.Scope, err = r.String()
+			}
+		case "aud":
+			if !r.IsNull() {
+				if info.Audience, err = r.StringOrArray(); err != nil {
+					err = errors.New("aud is neither a string nor an array of strings")
+				}
+			}
+		case "client_id":
+			info.ClientID, err = r.StringOrNull()
+		case "sub":
+			info.Subject, err = r.StringOrNull()
+		default:
+			err = r.Skip()
+		}
+		return err
+	})
+	if err != nil {
 		return resource.TokenInfo{}, fmt.Errorf("introspection answer: %w", err)
 	}
-	if b.Active == nil {
+	if !hasActive {
 		return resource.TokenInfo{}, errors.New("introspection answer has no active member")
 	}
-	if !*b.Active {
+	if !info.Active {
 		return resource.TokenInfo{}, nil
 	}
-	if b.Scope == nil {
+	if !hasScope {
 		return resource.TokenInfo{}, errors.New("introspection answer for an active token has no scope")
 	}
-	return resource.TokenInfo{Active: true, Scope: *b.Scope, Audience: b.Aud, ClientID: b.ClientID, Subject: b.Sub}, nil
+	return info, nil
 }

@@ -1,19 +1,19 @@
 package webapp
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"oauthtime/internal/bearer"
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
+	"oauthtime/internal/jsonobj"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/wire"
 )
@@ -61,11 +61,15 @@ func (c *tokenClient) Token(ctx context.Context, owner fetch.Owner, scope string
 // parseToken reads the authserver's answer to a token request.
 func parseToken(status int, raw []byte) (secret.String, error) {
 	if status != http.StatusOK {
-		var e struct {
-			Error string `json:"error"`
-		}
-		_ = json.Unmarshal(raw, &e)
-		if status == http.StatusBadRequest && e.Error == wire.CodeInvalidGrant {
+		var code string // the error member, if the body has one
+		_ = jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) (err error) {
+			if name == "error" {
+				code, err = r.StringOrNull()
+				return err
+			}
+			return r.Skip()
+		})
+		if status == http.StatusBadRequest && code == wire.CodeInvalidGrant {
 			return secret.String{}, fetch.ErrOwnerRefused
 		}
 		ue := statusError(authserver, status)
@@ -74,22 +78,30 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 			// The one misconfiguration a user cannot see from outside:
 			// say it in the log line.
 			ue.Err = fmt.Errorf("%w: the authserver refused the webapp's client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE", ue.Err)
-		case e.Error != "":
-			ue.Err = fmt.Errorf("%w: %s", ue.Err, httpx.SafeText(e.Error))
+		case code != "":
+			ue.Err = fmt.Errorf("%w: %s", ue.Err, httpx.SafeText(code))
 		}
 		return secret.String{}, ue
 	}
-	var b struct {
-		AccessToken string `json:"access_token"`
-		TokenType   string `json:"token_type"`
-	}
-	if err := json.Unmarshal(raw, &b); err != nil {
+	var token, tokenType string
+	err := jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) (err error) {
+		switch name {
+		case "access_token":
+			token, err = r.StringOrNull()
+		case "token_type":
+			tokenType, err = r.StringOrNull()
+		default:
+			err = r.Skip()
+		}
+		return err
+	})
+	if err != nil {
 		return secret.String{}, &fetch.Error{Kind: fetch.KindBadAnswer, Service: authserver, Err: err}
 	}
-	if !strings.EqualFold(b.TokenType, "Bearer") || len(b.AccessToken) > wire.MaxTokenSize || !bearer.Valid(b.AccessToken) {
+	if !strings.EqualFold(tokenType, "Bearer") || len(token) > wire.MaxTokenSize || !bearer.Valid(token) {
 		return secret.String{}, &fetch.Error{Kind: fetch.KindBadAnswer, Service: authserver, Err: errors.New("no usable Bearer access_token")}
 	}
-	return secret.New(b.AccessToken), nil
+	return secret.New(token), nil
 }
 
 // resourceClient reads the resourceserver's resources. It implements
@@ -135,20 +147,31 @@ func parseCurrentTime(status int, raw []byte) (string, error) {
 	if status != http.StatusOK {
 		return "", statusError(resourceserver, status)
 	}
-	var b struct {
-		CurrentTime *string `json:"current_time"`
-	}
-	err := json.Unmarshal(raw, &b)
-	if err == nil && b.CurrentTime == nil {
+	var t *string
+	err := jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) error {
+		if name != "current_time" {
+			return r.Skip()
+		}
+		if r.IsNull() {
+			return nil
+		}
+		if !r.IsString() {
+			return jsonobj.ErrType
+		}
+		s, err := r.String()
+		t = &s
+		return err
+	})
+	if err == nil && t == nil {
 		err = errors.New("no current_time")
 	}
 	if err == nil {
-		_, err = time.Parse(time.RFC3339, *b.CurrentTime)
+		_, err = time.Parse(time.RFC3339, *t)
 	}
 	if err != nil {
 		return "", &fetch.Error{Kind: fetch.KindBadAnswer, Service: resourceserver, Err: err}
 	}
-	return *b.CurrentTime, nil
+	return *t, nil
 }
 
 // parseEpochTime reads {"epoch_time": <integer>}.
@@ -156,18 +179,27 @@ func parseEpochTime(status int, raw []byte) (int64, error) {
 	if status != http.StatusOK {
 		return 0, statusError(resourceserver, status)
 	}
-	var b struct {
-		EpochTime *json.Number `json:"epoch_time"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	err := dec.Decode(&b)
-	if err == nil && b.EpochTime == nil {
-		err = errors.New("no epoch_time")
-	}
 	var n int64
-	if err == nil {
-		n, err = b.EpochTime.Int64()
+	found := false
+	err := jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) error {
+		if name != "epoch_time" {
+			return r.Skip()
+		}
+		if r.IsNull() {
+			return nil
+		}
+		if !r.IsNumber() {
+			return jsonobj.ErrType
+		}
+		text, err := r.Number()
+		if err == nil {
+			n, err = strconv.ParseInt(text, 10, 64) // a whole number of seconds
+		}
+		found = true
+		return err
+	})
+	if err == nil && !found {
+		err = errors.New("no epoch_time")
 	}
 	if err != nil {
 		return 0, &fetch.Error{Kind: fetch.KindBadAnswer, Service: resourceserver, Err: err}

@@ -1,0 +1,74 @@
+package jsonobj
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+)
+
+func TestObject(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want error // nil: read; the members are a, then b
+	}{
+		{`{"a":"x","b":[1,{"c":null}]}`, nil},
+		{` { "a" : "x\u00e9" , "b" : true } `, nil},
+		{`{}`, nil},
+		{`{"a":"x","a":"y"}`, ErrDuplicate},
+		{`{"a":"x"} trailing`, ErrSyntax},
+		{`["a"]`, ErrSyntax},
+		{`{"a":"x",}`, ErrSyntax},
+		{`{"a":"x" "b":1}`, ErrSyntax},
+		{`{"a":01}`, ErrSyntax},
+		{"{\"a\":\"\xff\"}", ErrSyntax},
+		{`{"a":"\ud800"}`, ErrSyntax},
+		{``, ErrSyntax},
+	}
+	for _, tt := range tests {
+		err := Object(tt.in, func(r *Reader, name string) error { return r.Skip() })
+		if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+			t.Errorf("Object(%q) = %v, want %v", tt.in, err, tt.want)
+		}
+	}
+}
+
+func TestValues(t *testing.T) {
+	t.Parallel()
+	var s, n, null string
+	var b bool
+	var arr []string
+	err := Object(`{"s":"a\"b","n":-1.5e3,"b":false,"null":null,"arr":["x","y"]}`, func(r *Reader, name string) (err error) {
+		switch name {
+		case "s":
+			s, err = r.String()
+		case "n":
+			n, err = r.Number()
+		case "b":
+			b, err = r.Bool()
+		case "null":
+			null, err = r.StringOrNull()
+		case "arr":
+			arr, err = r.StringOrArray()
+		}
+		return err
+	})
+	if err != nil || s != `a"b` || n != "-1.5e3" || b || null != "" || len(arr) != 2 || arr[1] != "y" {
+		t.Errorf("read %q %q %v %q %q: %v", s, n, b, null, arr, err)
+	}
+	if err := Object(`{"b":"true"}`, func(r *Reader, _ string) error { _, err := r.Bool(); return err }); !errors.Is(err, ErrType) {
+		t.Errorf(`"true" as a bool: %v`, err)
+	}
+}
+
+// FuzzObject: no input panics, and what the reader accepts as an object,
+// skipping every member, encoding/json finds valid too.
+func FuzzObject(f *testing.F) {
+	f.Add(`{"a":"x","b":[1,{"c":null}],"d":-0.5e+3,"e":"\u00e9\n"}`)
+	f.Add(`{"a":}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if Object(s, func(r *Reader, _ string) error { return r.Skip() }) == nil && !json.Valid([]byte(s)) {
+			t.Fatalf("accepted %q, which encoding/json finds invalid", s)
+		}
+	})
+}
