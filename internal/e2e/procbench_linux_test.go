@@ -270,10 +270,9 @@ func TestProcessBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	tokenJSON, activeJSON := bareAnswers(t)
-	prof := "CPUPROF=" + os.Getenv("CPUPROF")
-	realAuth := startBenchProc(t, "authserver", bin+"/authserver", []string{prof, "AUTH_ADDR=127.0.0.1:0", "AUTH_SIGNING_KEY=" + signingKey, "AUTH_TOKEN_TTL=1h", "AUTH_MAX_AUTH_FAILURES=0"})
-	realRes := startBenchProc(t, "resourceserver", bin+"/resourceserver", []string{prof, "RESOURCE_ADDR=127.0.0.1:0", "RESOURCE_AUTH_URL=" + realAuth.url})
-	realWeb := startBenchProc(t, "webapp", bin+"/webapp", []string{prof, "WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + realAuth.url, "WEBAPP_RESOURCE_URL=" + realRes.url})
+	realAuth := startBenchProc(t, "authserver", bin+"/authserver", []string{"AUTH_ADDR=127.0.0.1:0", "AUTH_SIGNING_KEY=" + signingKey, "AUTH_TOKEN_TTL=1h", "AUTH_MAX_AUTH_FAILURES=0"})
+	realRes := startBenchProc(t, "resourceserver", bin+"/resourceserver", []string{"RESOURCE_ADDR=127.0.0.1:0", "RESOURCE_AUTH_URL=" + realAuth.url})
+	realWeb := startBenchProc(t, "webapp", bin+"/webapp", []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + realAuth.url, "WEBAPP_RESOURCE_URL=" + realRes.url})
 	bareA := startBenchProc(t, "bare auth", self, []string{bareRoleEnv + "=auth", "BARE_TOKEN_JSON=" + tokenJSON, "BARE_ACTIVE_JSON=" + activeJSON})
 	bareR := startBenchProc(t, "bare res", self, []string{bareRoleEnv + "=res", "BARE_AUTH_URL=" + bareA.url})
 	bareW := startBenchProc(t, "bare web", self, []string{bareRoleEnv + "=web", "BARE_AUTH_URL=" + bareA.url, "BARE_RES_URL=" + bareR.url})
