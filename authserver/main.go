@@ -9,9 +9,11 @@ import (
 	"syscall"
 
 	"oauthtime/internal/authserver"
+	"oauthtime/internal/service"
 )
 
 func main() {
+	service.TuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := authserver.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {

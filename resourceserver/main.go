@@ -9,9 +9,11 @@ import (
 	"syscall"
 
 	"oauthtime/internal/resourceserver"
+	"oauthtime/internal/service"
 )
 
 func main() {
+	service.TuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := resourceserver.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {

@@ -8,10 +8,12 @@ import (
 	"os/signal"
 	"syscall"
 
+	"oauthtime/internal/service"
 	"oauthtime/internal/webapp"
 )
 
 func main() {
+	service.TuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := webapp.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {

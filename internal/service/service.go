@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 
 	"oauthtime/internal/config"
 	"oauthtime/internal/httpx"
@@ -117,6 +118,29 @@ func (l *Listener) Serve(ctx context.Context, h http.Handler, stop func()) *Runn
 		l.out.Close() // the last lines, before Wait returns
 	}()
 	return r
+}
+
+// GC settings of a service process (see TuneGC).
+const (
+	gcPercent   = 300
+	memoryLimit = 19 << 20
+)
+
+// TuneGC sets the garbage collector of a service's process, unless the
+// environment's GOGC or GOMEMLIMIT set it: it collects a third as often as
+// by default (GOGC=300), within a soft limit of 19 MiB of memory. A
+// service keeps a few MiB live and allocates for every request, so the
+// default collects every few MiB, which cost about a tenth of its CPU;
+// the limit keeps a service's resident memory near 25 MB under load. A
+// service that is to hold thousands of connections needs a higher
+// GOMEMLIMIT. It is for main: it sets the whole process.
+func TuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }
 
 // Running is a service that is serving.
