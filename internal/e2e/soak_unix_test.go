@@ -167,9 +167,9 @@ func TestSoak(t *testing.T) {
 	for _, p := range procs {
 		after := p.stats(t)["goroutines"].(float64)
 		rss := p.peakRSS(t)
-		t.Logf("%s: peak RSS %.1f MB, goroutines %v before, %v after", p.name, float64(rss)/(1<<20), before[p.name], after)
-		if rss > 50<<20 {
-			t.Errorf("%s: peak RSS %d bytes, over 50 MB", p.name, rss)
+		t.Logf("%s: peak RSS %.1f MB, goroutines %v before, %v after", p.name, float64(rss)/1e6, before[p.name], after)
+		if rss > 25e6 {
+			t.Errorf("%s: peak RSS %d bytes, over 25 MB", p.name, rss)
 		}
 		if after > before[p.name]+10 {
 			t.Errorf("%s: %v goroutines after, %v before", p.name, after, before[p.name])
