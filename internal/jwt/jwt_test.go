@@ -499,32 +499,3 @@ func bumpLast(seg string) string {
 	}
 	return string(c - 1)
 }
-
-func TestAppendStringMatchesEncodingJSON(t *testing.T) {
-	t.Parallel()
-	for _, s := range []string{"", "plain", `"\`, "\x00\x1f\x7f", "a\xffb", "\xed\xa0\x80", "é東🙂", "<>&\u2028"} {
-		checkAppendString(t, s)
-	}
-}
-
-func FuzzAppendString(f *testing.F) {
-	f.Add("bob")
-	f.Add("a\"b\\c\x00\xff")
-	f.Fuzz(checkAppendString)
-}
-
-// checkAppendString asserts that appendString writes JSON that encoding/json
-// decodes to what it decodes json.Marshal's encoding of s to.
-func checkAppendString(t *testing.T, s string) {
-	var got, want string
-	if err := json.Unmarshal(appendString(nil, s), &got); err != nil {
-		t.Fatalf("appendString(%q) is not JSON: %v", s, err)
-	}
-	std, _ := json.Marshal(s)
-	if err := json.Unmarshal(std, &want); err != nil {
-		t.Fatal(err)
-	}
-	if got != want {
-		t.Fatalf("appendString(%q) decodes to %q, encoding/json to %q", s, got, want)
-	}
-}

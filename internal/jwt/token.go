@@ -62,9 +62,9 @@ type Issuer struct {
 // and live for ttl, truncated to whole seconds (at least one).
 func NewIssuer(key *Key, issuer, audience string, ttl time.Duration, clk clock.Clock) *Issuer {
 	c := []byte(`{"iss":`)
-	c = appendString(c, issuer)
+	c = jsonobj.AppendString(c, issuer)
 	c = append(c, `,"aud":`...)
-	c = appendString(c, audience)
+	c = jsonobj.AppendString(c, audience)
 	c = append(c, `,"sub":`...)
 	return &Issuer{
 		key:    key,
@@ -96,11 +96,11 @@ func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
 	st := i.key.get()
 	defer i.key.put(st)
 	c := append(st.raw[:0], i.claims...)
-	c = appendString(c, subject)
+	c = jsonobj.AppendString(c, subject)
 	c = append(c, `,"client_id":`...)
-	c = appendString(c, clientID)
+	c = jsonobj.AppendString(c, clientID)
 	c = append(c, `,"scope":`...)
-	c = appendString(c, scope)
+	c = jsonobj.AppendString(c, scope)
 	c = append(c, `,"iat":`...)
 	c = strconv.AppendInt(c, iat, 10)
 	c = append(c, `,"exp":`...)
@@ -126,50 +126,6 @@ func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
 		Expiry:    time.Unix(exp, 0),
 		ExpiresIn: i.ttl,
 	}, nil
-}
-
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
-// encoding/json does, so the output is always valid JSON.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				const hex = "0123456789abcdef"
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // Verifier checks access tokens. It is safe for concurrent use.

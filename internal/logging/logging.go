@@ -184,7 +184,9 @@ func appendFloat(b []byte, f float64) ([]byte, bool) {
 }
 
 // appendString appends s as a JSON string, escaped as slog.JSONHandler
-// escapes it.
+// escapes it, which is not as encoding/json does (jsonobj.AppendString):
+// slog leaves '<', '>' and '&' as they are, and writes \b and \f as
+// \u0008 and \u000c.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
