@@ -1,11 +1,16 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -136,4 +141,41 @@ func bareWeb(authURL, resURL string, authC, resC *httpx.Client) http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, ct.CurrentTime+"\n")
 	})
+}
+
+// bareRoleEnv, set, makes this test binary a bare service (see runBare):
+// the processes benchmark starts the bare system so.
+const bareRoleEnv = "OAUTHTIME_BARE_ROLE"
+
+// runBare serves one bare service until SIGTERM or SIGINT: role is auth,
+// res or web; the upstream URLs come from BARE_AUTH_URL and BARE_RES_URL.
+// It prints the "listening" line a real service prints, and nothing else.
+func runBare(role string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	var h http.Handler
+	authURL, resURL := os.Getenv("BARE_AUTH_URL"), os.Getenv("BARE_RES_URL")
+	switch role {
+	case "auth":
+		h = bareAuth(os.Getenv("BARE_TOKEN_JSON"), os.Getenv("BARE_ACTIVE_JSON"))
+	case "res":
+		h = bareResource(authURL, httpx.NewClient(5*time.Second, nil, nil))
+	case "web":
+		h = bareWeb(authURL, resURL, httpx.NewClient(5*time.Second, nil, nil), httpx.NewClient(5*time.Second, nil, nil))
+	default:
+		fmt.Fprintln(os.Stderr, "unknown bare role", role)
+		return 2
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 15 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 64 << 10}
+	fmt.Printf(`{"msg":"listening","addr":%q}`+"\n", ln.Addr().String())
+	go srv.Serve(ln)
+	<-ctx.Done()
+	srv.Close()
+	return 0
 }
