@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"oauthtime/internal/trace"
 	"testing"
 	"time"
 )
@@ -63,4 +64,26 @@ func FuzzMatchesSlog(f *testing.F) {
 	f.Fuzz(func(t *testing.T, msg, key, s string, i int64, fl float64, b bool) {
 		same(t, []slog.Attr{slog.String(key, s)}, msg, slog.String(key, s), slog.Int64("i", i), slog.Float64("f", fl), slog.Bool("b", b))
 	})
+}
+
+// TestSpanMatchesSlog: the request ID, trace and span Handler writes from
+// the context are what slog.JSONHandler writes for the same attributes
+// added last.
+func TestSpanMatchesSlog(t *testing.T) {
+	t.Parallel()
+	span := trace.Start("r\"1", []string{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}, nil)
+	for _, attrs := range [][]slog.Attr{
+		{slog.String("method", "GET"), slog.Int("status", 200), slog.Float64("duration_ms", 0.25)},
+		{slog.Any("slow", []int{1})}, // through slog.JSONHandler
+	} {
+		var ours, theirs bytes.Buffer
+		r := slog.NewRecord(time.Date(2026, 11, 29, 1, 2, 3, 4, time.UTC), slog.LevelInfo, "request", 0)
+		r.AddAttrs(attrs...)
+		NewHandler(&ours, nil).WithAttrs([]slog.Attr{slog.String("service", "s")}).Handle(trace.NewContext(context.Background(), span), r)
+		r.AddAttrs(slog.String("request_id", span.RequestID), slog.String("trace_id", span.TraceID), slog.String("span_id", span.SpanID))
+		slog.NewJSONHandler(&theirs, nil).WithAttrs([]slog.Attr{slog.String("service", "s")}).Handle(context.Background(), r)
+		if ours.String() != theirs.String() {
+			t.Errorf("ours   %s\nslog's %s", ours.String(), theirs.String())
+		}
+	}
 }

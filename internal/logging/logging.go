@@ -75,17 +75,17 @@ func (h Handler) Enabled(_ context.Context, level slog.Level) bool {
 // Handle adds the request ID and the trace, if ctx has them, and writes r.
 // A cancelled context still logs: shutdown lines matter most.
 func (h Handler) Handle(ctx context.Context, r slog.Record) error {
-	if span := trace.FromContext(ctx); span != nil {
-		// One AddAttrs for all three: the record grows its storage once.
-		r.AddAttrs(slog.String("request_id", span.RequestID), slog.String("trace_id", span.TraceID), slog.String("span_id", span.SpanID))
-	}
+	span := trace.FromContext(ctx)
 	var err error
-	if bp, ok := h.encode(r); ok {
+	if bp, ok := h.encode(r, span); ok {
 		h.mu.Lock()
 		_, err = h.w.Write(*bp)
 		h.mu.Unlock()
 		buffers.Put(bp)
 	} else {
+		if span != nil {
+			r.AddAttrs(slog.String("request_id", span.RequestID), slog.String("trace_id", span.TraceID), slog.String("span_id", span.SpanID))
+		}
 		err = h.inner.Handle(ctx, r)
 	}
 	if r.Level >= slog.LevelWarn && h.out != nil {
@@ -97,8 +97,10 @@ func (h Handler) Handle(ctx context.Context, r slog.Record) error {
 var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // encode writes r as slog.JSONHandler would, if every value in it is of a
-// kind it knows; ok is false if not, and nothing is written.
-func (h Handler) encode(r slog.Record) (bp *[]byte, ok bool) {
+// kind it knows, and span's IDs after its attributes (written here, not
+// added to r, which would grow its storage); ok is false if not, and
+// nothing is written.
+func (h Handler) encode(r slog.Record, span *trace.Span) (bp *[]byte, ok bool) {
 	if h.slow {
 		return nil, false
 	}
@@ -126,6 +128,14 @@ func (h Handler) encode(r slog.Record) (bp *[]byte, ok bool) {
 		*bp = b
 		buffers.Put(bp)
 		return nil, false
+	}
+	if span != nil {
+		b = append(b, `,"request_id":`...)
+		b = appendString(b, span.RequestID)
+		b = append(b, `,"trace_id":`...)
+		b = appendString(b, span.TraceID)
+		b = append(b, `,"span_id":`...)
+		b = appendString(b, span.SpanID)
 	}
 	b = append(b, "}\n"...)
 	*bp = b
