@@ -75,7 +75,9 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		// A Record made here, not by the Logger: the Logger would capture
 		// the caller's program counter, which this line never shows.
-		rr := slog.NewRecord(time.Now(), level, "request", 0)
+		// The line's time is when the request ended: start plus elapsed,
+		// with no second reading of the clock.
+		rr := slog.NewRecord(start.Add(elapsed), level, "request", 0)
 		// One AddAttrs for all: the record grows its storage once.
 		var buf [12]slog.Attr
 		attrs := append(buf[:0],

@@ -78,9 +78,13 @@ func (h Handler) Handle(ctx context.Context, r slog.Record) error {
 	span := trace.FromContext(ctx)
 	var err error
 	if bp, ok := h.encode(r, span); ok {
-		h.mu.Lock()
-		_, err = h.w.Write(*bp)
-		h.mu.Unlock()
+		if h.out != nil {
+			_, err = h.out.Write(*bp) // an Output takes a line at a time itself
+		} else {
+			h.mu.Lock()
+			_, err = h.w.Write(*bp)
+			h.mu.Unlock()
+		}
 		buffers.Put(bp)
 	} else {
 		if span != nil {
