@@ -23,33 +23,12 @@ func TestGracefulShutdown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a binary")
 	}
-	bin := filepath.Join(binaries(t), "webapp")
 	hang, called := hangingServer(t)
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + hang, "WEBAPP_UPSTREAM_TIMEOUT=1500ms", "WEBAPP_DRAIN=500ms"}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	lines := bufio.NewScanner(stdout)
-	addr := ""
-	for addr == "" && lines.Scan() {
-		var m map[string]any
-		if json.Unmarshal(lines.Bytes(), &m) == nil && m["msg"] == "listening" {
-			addr = m["addr"].(string)
-		}
-	}
+	cmd, lines, addr := startWebapp(t, "WEBAPP_AUTH_URL="+hang, "WEBAPP_UPSTREAM_TIMEOUT=1500ms", "WEBAPP_DRAIN=500ms")
 	go func() {
 		for lines.Scan() { // keep the pipe drained
 		}
 	}()
-	if addr == "" {
-		t.Fatal("webapp did not log listening")
-	}
 
 	client := newClient(t)
 	inflight := make(chan int, 1)
@@ -111,24 +90,7 @@ func TestNoLineLostOnStop(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(filepath.Join(binaries(t), "webapp"))
-			cmd.Env = []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_DRAIN=0s"}
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { cmd.Process.Kill() })
-			lines := bufio.NewScanner(stdout)
-			addr := ""
-			for addr == "" && lines.Scan() {
-				var m map[string]any
-				if json.Unmarshal(lines.Bytes(), &m) == nil && m["msg"] == "listening" {
-					addr = m["addr"].(string)
-				}
-			}
+			cmd, lines, addr := startWebapp(t, "WEBAPP_DRAIN=0s")
 			const n = 200
 			client := newClient(t)
 			for i := 0; i < n; i++ {
@@ -152,4 +114,33 @@ func TestNoLineLostOnStop(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startWebapp starts the real webapp binary on a loopback port with env
+// (and nothing else) as its environment, and reads its output up to the
+// "listening" line: the process's output is the only way to learn the
+// port it got. It is killed when the test ends if still running.
+func startWebapp(t *testing.T, env ...string) (cmd *exec.Cmd, lines *bufio.Scanner, addr string) {
+	t.Helper()
+	cmd = exec.Command(filepath.Join(binaries(t), "webapp"))
+	cmd.Env = append([]string{"WEBAPP_ADDR=127.0.0.1:0"}, env...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	lines = bufio.NewScanner(stdout)
+	for addr == "" && lines.Scan() {
+		var m map[string]any
+		if json.Unmarshal(lines.Bytes(), &m) == nil && m["msg"] == "listening" {
+			addr = m["addr"].(string)
+		}
+	}
+	if addr == "" {
+		t.Fatal("webapp did not log listening")
+	}
+	return cmd, lines, addr
 }

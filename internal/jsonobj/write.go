@@ -5,13 +5,21 @@ import "unicode/utf8"
 // AppendString appends s as a JSON string, escaped as encoding/json
 // escapes it by default: control characters, '"', '\\', and, for HTML,
 // '<', '>' and '&'; invalid UTF-8 as U+FFFD; U+2028 and U+2029.
-func AppendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte { return appendString(b, s, true) }
+
+// AppendLogString appends s as a JSON string, escaped as
+// slog.JSONHandler escapes it: as AppendString does, but '<', '>' and '&'
+// are left as they are, and \b and \f are written \u0008 and \u000c.
+func AppendLogString(b []byte, s string) []byte { return appendString(b, s, false) }
+
+// appendString is AppendString if std is set, else AppendLogString.
+func appendString(b []byte, s string, std bool) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!std || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}
@@ -20,9 +28,17 @@ func AppendString(b []byte, s string) []byte {
 			case '"', '\\':
 				b = append(b, '\\', c)
 			case '\b':
-				b = append(b, '\\', 'b')
+				if std {
+					b = append(b, '\\', 'b')
+				} else {
+					b = append(b, `\u0008`...)
+				}
 			case '\f':
-				b = append(b, '\\', 'f')
+				if std {
+					b = append(b, '\\', 'f')
+				} else {
+					b = append(b, `\u000c`...)
+				}
 			case '\n':
 				b = append(b, '\\', 'n')
 			case '\r':

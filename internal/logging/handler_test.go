@@ -42,7 +42,7 @@ func TestMatchesSlog(t *testing.T) {
 		slog.String("method", "GET"), slog.String("path", "/current_time"), slog.Int("status", 200),
 		slog.Float64("duration_ms", 1.032), slog.String("remote", "127.0.0.1"), slog.Bool("active", true),
 		slog.Uint64("u", 1<<63), slog.Duration("d", 1500*time.Millisecond), slog.Int64("neg", -5))
-	same(t, []slog.Attr{slog.String("service", "webapp")}, "with \"quotes\", \\, <html> & \u2028\u2029 \x00\x1f\x7f \xff é\n\r\t")
+	same(t, []slog.Attr{slog.String("service", "webapp")}, "with \"quotes\", \\, <html> & \u2028\u2029 \x00\x1f\x7f\b\f \xff é\n\r\t")
 	for _, f := range []float64{0, -0.0, 1, 0.1, 1e-6, 1e-7, 123456789.125, 1e20, 1e21, 1.5e300, -2.5e-9, math.MaxFloat64, math.SmallestNonzeroFloat64} {
 		same(t, nil, "float", slog.Float64("f", f))
 	}

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
+	"oauthtime/internal/jsonobj"
 	"oauthtime/internal/trace"
 )
 
@@ -119,9 +119,9 @@ func (h Handler) encode(r slog.Record, span *trace.Span) (bp *[]byte, ok bool) {
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b = appendString(b, r.Level.String())
+	b = jsonobj.AppendLogString(b, r.Level.String())
 	b = append(b, `,"msg":`...)
-	b = appendString(b, r.Message)
+	b = jsonobj.AppendLogString(b, r.Message)
 	b = append(b, h.pre...)
 	ok = true
 	r.Attrs(func(a slog.Attr) bool {
@@ -135,11 +135,11 @@ func (h Handler) encode(r slog.Record, span *trace.Span) (bp *[]byte, ok bool) {
 	}
 	if span != nil {
 		b = append(b, `,"request_id":`...)
-		b = appendString(b, span.RequestID)
+		b = jsonobj.AppendLogString(b, span.RequestID)
 		b = append(b, `,"trace_id":`...)
-		b = appendString(b, span.TraceID)
+		b = jsonobj.AppendLogString(b, span.TraceID)
 		b = append(b, `,"span_id":`...)
-		b = appendString(b, span.SpanID)
+		b = jsonobj.AppendLogString(b, span.SpanID)
 	}
 	b = append(b, "}\n"...)
 	*bp = b
@@ -153,12 +153,12 @@ func appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
 		return b, true // slog drops an empty attribute
 	}
 	b = append(b, ',')
-	b = appendString(b, a.Key)
+	b = jsonobj.AppendLogString(b, a.Key)
 	b = append(b, ':')
 	v := a.Value
 	switch v.Kind() {
 	case slog.KindString:
-		b = appendString(b, v.String())
+		b = jsonobj.AppendLogString(b, v.String())
 	case slog.KindInt64:
 		b = strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
@@ -196,60 +196,6 @@ func appendFloat(b []byte, f float64) ([]byte, bool) {
 	}
 	return b, true
 }
-
-// appendString appends s as a JSON string, escaped as slog.JSONHandler
-// escapes it, which is not as encoding/json does (jsonobj.AppendString):
-// slog leaves '<', '>' and '&' as they are, and writes \b and \f as
-// \u0008 and \u000c.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, `\u202`...)
-			b = append(b, hexDigits[c&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-const hexDigits = "0123456789abcdef"
 
 // WithAttrs returns a Handler that adds attrs to every record.
 func (h Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
