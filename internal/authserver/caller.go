@@ -45,7 +45,13 @@ func (c callers) key(r *http.Request) string {
 	if err != nil {
 		return r.RemoteAddr // not an IP peer (a test, a unix socket): as is
 	}
-	return callerKey(c.resolve(peer.Addr().Unmap(), r.Header.Values("X-Forwarded-For")))
+	a := peer.Addr()
+	if a.Is4() && !c.isTrusted(a) {
+		// The common case, every request: the peer's own IPv4 address,
+		// which RemoteAddr spells as the key does, so no new string.
+		return r.RemoteAddr[:strings.LastIndexByte(r.RemoteAddr, ':')]
+	}
+	return callerKey(c.resolve(a.Unmap(), r.Header.Values("X-Forwarded-For")))
 }
 
 // resolve walks X-Forwarded-For from the right while the hops are trusted.

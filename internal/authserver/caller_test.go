@@ -2,6 +2,7 @@ package authserver
 
 import (
 	"net/http/httptest"
+	"net/netip"
 	"testing"
 )
 
@@ -48,6 +49,11 @@ func TestCallerKey(t *testing.T) {
 			}
 			if got := c.key(r); got != tt.want {
 				t.Fatalf("key = %q, want %q", got, tt.want)
+			}
+			if peer, err := netip.ParseAddrPort(tt.peer); err == nil && !tt.trusted {
+				if got := callerKey(peer.Addr().Unmap()); got != tt.want {
+					t.Fatalf("callerKey = %q, want %q: the short path disagrees", got, tt.want)
+				}
 			}
 		})
 	}
