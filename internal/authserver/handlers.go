@@ -43,7 +43,7 @@ func handleToken(svc *oauth.Service, callers callers, m *counts) http.Handler {
 		}
 		m.tokens.Inc(creds.ID)
 		httpx.Annotate(w, slog.String("client_id", creds.ID), slog.String("scope", resp.Scope), slog.String("jti", resp.ID))
-		noStore(w)
+		httpx.NoStore(w)
 		httpx.WriteJSON(w, http.StatusOK, tokenResponse{
 			AccessToken: resp.AccessToken.Reveal(),
 			TokenType:   resp.TokenType,
@@ -132,7 +132,7 @@ func handleIntrospect(svc *oauth.Service, callers callers, m *counts) http.Handl
 			m.fail(w, r, err)
 			return
 		}
-		noStore(w)
+		httpx.NoStore(w)
 		if !got.Active {
 			m.introspections.Inc("false")
 			httpx.Annotate(w, slog.String("client_id", creds.ID), slog.Bool("active", false), slog.String("reason", got.Reason.Error()))
@@ -202,11 +202,4 @@ func readRequest(r *http.Request, svc *oauth.Service, caller string) (oauth.Form
 func isForm(contentType string) bool {
 	mt, _, _ := strings.Cut(contentType, ";")
 	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
-}
-
-// noStore marks a response that carries a token or facts about one
-// (RFC 6749 §5.1).
-func noStore(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
 }

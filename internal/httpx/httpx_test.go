@@ -99,6 +99,54 @@ func TestMiddleware(t *testing.T) {
 	}
 }
 
+// TestAccessLineAnyHandler: with a slog.Handler other than the services'
+// own, the access line has the same attributes, annotations included.
+func TestAccessLineAnyHandler(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /a", func(w http.ResponseWriter, r *http.Request) {
+		Annotate(w, slog.String("client_id", "c"), slog.Bool("active", true), slog.String("jti", "j"))
+		WriteJSON(w, http.StatusOK, map[string]string{})
+	})
+	var lines [2]bytes.Buffer
+	for _, log := range []*slog.Logger{logging.New(&lines[0], "test", nil), slog.New(slog.NewJSONHandler(&lines[1], nil))} {
+		Wrap(mux, log, JSONError, 16, nil).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/a", nil))
+	}
+	var got [2]map[string]any
+	for i := range lines {
+		if err := json.Unmarshal(lines[i].Bytes(), &got[i]); err != nil {
+			t.Fatalf("line %q: %v", lines[i].String(), err)
+		}
+	}
+	for _, k := range []string{"msg", "method", "path", "status", "remote", "client_id", "active", "jti"} {
+		if got[0][k] == nil || got[0][k] != got[1][k] {
+			t.Errorf("%s: %v through logging, %v through slog", k, got[0][k], got[1][k])
+		}
+	}
+}
+
+// TestSharedHeaderValues: the header values every answer shares stay as
+// they are, whatever one handler adds to its own header.
+func TestSharedHeaderValues(t *testing.T) {
+	t.Parallel()
+	for i := 0; i < 2; i++ {
+		w := httptest.NewRecorder()
+		NoStore(w)
+		w.Header().Add("Cache-Control", "private")
+		w.Header().Add("Content-Type", "charset=x")
+		WriteJSON(w, http.StatusOK, map[string]string{})
+		if got := w.Result().Header["Cache-Control"]; len(got) != 2 || got[0] != "no-store" {
+			t.Fatalf("answer %d: Cache-Control %q", i, got)
+		}
+		if got := w.Result().Header["Content-Type"]; len(got) != 1 || got[0] != "application/json" {
+			t.Fatalf("answer %d: Content-Type %q", i, got)
+		}
+	}
+	if noStore[0] != "no-store" || len(noStore) != 1 || len(jsonType) != 1 {
+		t.Fatalf("shared values changed: %q %q", noStore, jsonType)
+	}
+}
+
 func TestSafeText(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{

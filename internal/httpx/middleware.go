@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -42,7 +43,7 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		id = requestid.New()
 	}
-	w.Header().Set(requestid.Header, id)
+	w.Header()[requestid.Header] = []string{id} // the name is canonical already
 	ctx := trace.NewContext(r.Context(), trace.Start(id, r.Header.Values(trace.Header), r.Header.Values(trace.StateHeader)))
 	r = r.WithContext(ctx)
 	r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
@@ -73,14 +74,7 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !h.Enabled(ctx, level) {
 			return
 		}
-		// A Record made here, not by the Logger: the Logger would capture
-		// the caller's program counter, which this line never shows.
-		// The line's time is when the request ended: start plus elapsed,
-		// with no second reading of the clock.
-		rr := slog.NewRecord(start.Add(elapsed), level, "request", 0)
-		// One AddAttrs for all: the record grows its storage once.
-		var buf [12]slog.Attr
-		attrs := append(buf[:0],
+		attrs := append(rec.line[:0],
 			slog.String("method", r.Method),
 			// The path only: a query string can carry credentials.
 			slog.String("path", r.URL.Path),
@@ -88,7 +82,18 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.String("remote", host),
 		)
-		rr.AddAttrs(append(attrs, rec.attrs...)...)
+		attrs = append(attrs, rec.attrs...)
+		// The line's time is when the request ended: start plus elapsed,
+		// with no second reading of the clock.
+		end := start.Add(elapsed)
+		if l, ok := h.(liner); ok {
+			l.Line(ctx, end, level, "request", attrs...)
+			return
+		}
+		// A Record made here, not by the Logger: the Logger would capture
+		// the caller's program counter, which this line never shows.
+		rr := slog.NewRecord(end, level, "request", 0)
+		rr.AddAttrs(attrs...)
 		h.Handle(ctx, rr)
 	}()
 	m.next.ServeHTTP(rec, r)
@@ -126,6 +131,12 @@ func setRoute(w http.ResponseWriter, route string) {
 	}
 }
 
+// liner is a slog.Handler that writes a line from its parts, with no
+// slog.Record to fill (logging.Handler is one).
+type liner interface {
+	Line(ctx context.Context, t time.Time, level slog.Level, msg string, attrs ...slog.Attr) error
+}
+
 // recorder remembers the status a handler wrote, what it annotated, and
 // the route that answered.
 type recorder struct {
@@ -133,7 +144,8 @@ type recorder struct {
 	code   int
 	route  string // the path of the route's pattern; "" for none
 	attrs  []slog.Attr
-	inline [4]slog.Attr // room for the usual annotations
+	inline [4]slog.Attr  // room for the usual annotations
+	line   [12]slog.Attr // room for the access line's attributes
 }
 
 func (r *recorder) WriteHeader(code int) {

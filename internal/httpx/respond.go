@@ -16,11 +16,29 @@ import (
 // short machine-readable word and description a fixed human text.
 type ErrorWriter func(w http.ResponseWriter, r *http.Request, status int, code, description string)
 
+// Header values that every answer shares. Header.Set would make a slice
+// and canonicalize the key for each answer; net/http copies a handler's
+// header before writing it and never changes a value's slice, and nothing
+// here appends to or writes into these, so one of each does for all.
+var (
+	jsonType = []string{"application/json"}
+	noStore  = []string{"no-store"}
+	noCache  = []string{"no-cache"}
+)
+
+// NoStore marks an answer not to be cached: one that carries a token or
+// facts about one (RFC 6749 §5.1), or an error about credentials.
+func NoStore(w http.ResponseWriter) {
+	h := w.Header()
+	h["Cache-Control"] = noStore
+	h["Pragma"] = noCache
+}
+
 // WriteJSON writes v as a JSON body, and a newline, with status. v is one
 // of the services' plain response structs, whose encoding cannot fail; a
 // JSONAppender writes itself.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonType
 	w.WriteHeader(status)
 	if a, ok := v.(JSONAppender); ok {
 		bp := bodies.Get().(*[]byte)
@@ -53,8 +71,7 @@ func (e errorBody) AppendJSON(b []byte) []byte {
 // no-store, as RFC 6749 §5.2 wants for the token endpoint and as is right
 // for any error about credentials.
 func JSONError(w http.ResponseWriter, _ *http.Request, status int, code, description string) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
+	NoStore(w)
 	WriteJSON(w, status, errorBody{Error: SafeText(code), Description: SafeText(description)})
 }
 

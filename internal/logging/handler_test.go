@@ -87,3 +87,35 @@ func TestSpanMatchesSlog(t *testing.T) {
 		}
 	}
 }
+
+// TestLineMatchesHandle: Line writes what Handle writes for the Record of
+// the same parts, with the span, past a Record's five inline attributes,
+// and for values only slog.JSONHandler writes; below the level, nothing.
+func TestLineMatchesHandle(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 29, 1, 2, 3, 4, time.UTC)
+	ctx := trace.NewContext(context.Background(), trace.Start("rid", nil, nil))
+	for _, attrs := range [][]slog.Attr{
+		nil,
+		{slog.String("method", "POST"), slog.String("path", "/introspect"), slog.Int("status", 200), slog.Float64("duration_ms", 0.25),
+			slog.String("remote", "127.0.0.1"), slog.String("client_id", "rs"), slog.Bool("active", true), slog.String("jti", "j")},
+		{slog.Int("n", 1), slog.Any("slow", []int{1})},
+	} {
+		var line, handle bytes.Buffer
+		h := NewHandler(&line, nil).WithAttrs([]slog.Attr{slog.String("service", "s")}).(Handler)
+		if err := h.Line(ctx, at, slog.LevelInfo, "request", attrs...); err != nil {
+			t.Fatal(err)
+		}
+		r := slog.NewRecord(at, slog.LevelInfo, "request", 0)
+		r.AddAttrs(attrs...)
+		NewHandler(&handle, nil).WithAttrs([]slog.Attr{slog.String("service", "s")}).Handle(ctx, r)
+		if line.String() != handle.String() || line.Len() == 0 {
+			t.Errorf("Line   %s\nHandle %s", line.String(), handle.String())
+		}
+	}
+	var none bytes.Buffer
+	NewHandler(&none, slog.LevelWarn).Line(ctx, at, slog.LevelInfo, "request")
+	if none.Len() != 0 {
+		t.Errorf("a line below the level was written: %s", none.String())
+	}
+}

@@ -77,15 +77,8 @@ func (h Handler) Enabled(_ context.Context, level slog.Level) bool {
 func (h Handler) Handle(ctx context.Context, r slog.Record) error {
 	span := trace.FromContext(ctx)
 	var err error
-	if bp, ok := h.encode(r, span); ok {
-		if h.out != nil {
-			_, err = h.out.Write(*bp) // an Output takes a line at a time itself
-		} else {
-			h.mu.Lock()
-			_, err = h.w.Write(*bp)
-			h.mu.Unlock()
-		}
-		buffers.Put(bp)
+	if bp, ok := h.encode(r.Time, r.Level, r.Message, &r, nil, span); ok {
+		err = h.write(bp)
 	} else {
 		if span != nil {
 			r.AddAttrs(slog.String("request_id", span.RequestID), slog.String("trace_id", span.TraceID), slog.String("span_id", span.SpanID))
@@ -98,36 +91,76 @@ func (h Handler) Handle(ctx context.Context, r slog.Record) error {
 	return err
 }
 
+// Line logs msg at level and time t with attrs, as Handle logs the Record
+// of them, but without making one: a Record holds five attributes and
+// allocates for more, and the access line of every request has eight.
+func (h Handler) Line(ctx context.Context, t time.Time, level slog.Level, msg string, attrs ...slog.Attr) error {
+	if !h.Enabled(ctx, level) {
+		return nil
+	}
+	bp, ok := h.encode(t, level, msg, nil, attrs, trace.FromContext(ctx))
+	if !ok {
+		r := slog.NewRecord(t, level, msg, 0)
+		r.AddAttrs(attrs...)
+		return h.Handle(ctx, r)
+	}
+	err := h.write(bp)
+	if level >= slog.LevelWarn && h.out != nil {
+		h.out.Flush()
+	}
+	return err
+}
+
+// write writes one encoded line and gives its buffer back.
+func (h Handler) write(bp *[]byte) error {
+	var err error
+	if h.out != nil {
+		_, err = h.out.Write(*bp) // an Output takes a line at a time itself
+	} else {
+		h.mu.Lock()
+		_, err = h.w.Write(*bp)
+		h.mu.Unlock()
+	}
+	buffers.Put(bp)
+	return err
+}
+
 var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
-// encode writes r as slog.JSONHandler would, if every value in it is of a
-// kind it knows, and span's IDs after its attributes (written here, not
-// added to r, which would grow its storage); ok is false if not, and
-// nothing is written.
-func (h Handler) encode(r slog.Record, span *trace.Span) (bp *[]byte, ok bool) {
+// encode writes a record as slog.JSONHandler would, if every value in it
+// is of a kind it knows, and span's IDs after its attributes (written
+// here, not added to the record, which would grow its storage); ok is
+// false if not, and nothing is written. The attributes are r's, if r is
+// not nil, then list.
+func (h Handler) encode(t time.Time, level slog.Level, msg string, r *slog.Record, list []slog.Attr, span *trace.Span) (bp *[]byte, ok bool) {
 	if h.slow {
 		return nil, false
 	}
-	if y := r.Time.Year(); !r.Time.IsZero() && (y < 0 || y >= 10000) {
+	if y := t.Year(); !t.IsZero() && (y < 0 || y >= 10000) {
 		return nil, false
 	}
 	bp = buffers.Get().(*[]byte)
 	b := append((*bp)[:0], '{')
-	if !r.Time.IsZero() {
+	if !t.IsZero() {
 		b = append(b, `"time":"`...)
-		b = r.Time.AppendFormat(b, time.RFC3339Nano)
+		b = t.AppendFormat(b, time.RFC3339Nano)
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b = jsonobj.AppendLogString(b, r.Level.String())
+	b = jsonobj.AppendLogString(b, level.String())
 	b = append(b, `,"msg":`...)
-	b = jsonobj.AppendLogString(b, r.Message)
+	b = jsonobj.AppendLogString(b, msg)
 	b = append(b, h.pre...)
 	ok = true
-	r.Attrs(func(a slog.Attr) bool {
-		b, ok = appendAttr(b, a)
-		return ok
-	})
+	if r != nil {
+		r.Attrs(func(a slog.Attr) bool {
+			b, ok = appendAttr(b, a)
+			return ok
+		})
+	}
+	for i := 0; ok && i < len(list); i++ {
+		b, ok = appendAttr(b, list[i])
+	}
 	if !ok {
 		*bp = b
 		buffers.Put(bp)
