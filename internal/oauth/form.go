@@ -1,8 +1,9 @@
 package oauth
 
 import (
-	"net/url"
 	"strings"
+
+	"oauthtime/internal/wire"
 )
 
 // Form holds the parameters of an application/x-www-form-urlencoded body,
@@ -26,8 +27,8 @@ func ParseForm(body string) (Form, error) {
 			continue
 		}
 		k, v, _ := strings.Cut(pair, "=")
-		k, err1 := unescape(k)
-		v, err2 := unescape(v)
+		k, err1 := wire.Unescape(k)
+		v, err2 := wire.Unescape(v)
 		if err1 != nil || err2 != nil {
 			return nil, invalidRequest("the request body is not a valid form")
 		}
@@ -40,15 +41,4 @@ func ParseForm(body string) (Form, error) {
 		f[k] = v
 	}
 	return f, nil
-}
-
-// unescape is url.QueryUnescape, which walks the string a byte at a time
-// even when there is nothing to undo; a token (a few hundred bytes of
-// base64url) never has a '%' or a '+', and two byte searches say so
-// faster.
-func unescape(s string) (string, error) {
-	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
-		return s, nil
-	}
-	return url.QueryUnescape(s)
 }

@@ -70,7 +70,17 @@ func ParseBasic(authorization string) (id, secret string, err error) {
 	if !strings.EqualFold(scheme, "Basic") {
 		return "", "", ErrNotBasic
 	}
-	raw, err := base64.StdEncoding.Strict().DecodeString(strings.TrimLeft(payload, " "))
+	payload = strings.TrimLeft(payload, " ")
+	// Decoded on the stack when short, as credentials are: the one string
+	// made is of the decoded bytes.
+	var in [256]byte
+	var out [192]byte
+	var raw []byte
+	if len(payload) <= len(in) {
+		raw, err = basicEncoding.AppendDecode(out[:0], in[:copy(in[:], payload)])
+	} else {
+		raw, err = basicEncoding.DecodeString(payload)
+	}
 	if err != nil {
 		return "", "", &basicError{"the Basic credentials are not valid base64", ErrMalformedBasic}
 	}
@@ -78,8 +88,8 @@ func ParseBasic(authorization string) (id, secret string, err error) {
 	if !ok {
 		return "", "", &basicError{"the Basic credentials have no colon", ErrMalformedBasic}
 	}
-	id, err1 := url.QueryUnescape(user)
-	secret, err2 := url.QueryUnescape(pass)
+	id, err1 := Unescape(user)
+	secret, err2 := Unescape(pass)
 	if err1 != nil || err2 != nil {
 		return "", "", &basicError{"the Basic credentials are not form-urlencoded", ErrMalformedBasic}
 	}
@@ -87,6 +97,21 @@ func ParseBasic(authorization string) (id, secret string, err error) {
 		return "", "", &basicError{"client authentication failed", ErrNotBasic}
 	}
 	return id, secret, nil
+}
+
+// basicEncoding is the base64 of the Basic scheme (RFC 7617), refusing
+// what is not its one canonical form.
+var basicEncoding = base64.StdEncoding.Strict()
+
+// Unescape is url.QueryUnescape, which walks its string a byte at a time
+// even when there is nothing to undo; a token (a few hundred bytes of
+// base64url) and most credentials have no '%' and no '+', and two byte
+// searches say so faster.
+func Unescape(s string) (string, error) {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+		return s, nil
+	}
+	return url.QueryUnescape(s)
 }
 
 type basicError struct {
