@@ -54,9 +54,15 @@ func bareAnswers(t testing.TB) (tokenJSON, activeJSON string) {
 	return tokenJSON, activeJSON
 }
 
-// bareJSON writes body as the real services write a JSON answer.
+// bareJSON writes body as the real services write a JSON answer, with the
+// caller's request ID or, as a real service makes one, an ID of the same
+// length.
 func bareJSON(w http.ResponseWriter, r *http.Request, body string, noStore bool) {
-	w.Header().Set(requestid.Header, r.Header.Get(requestid.Header))
+	id := r.Header.Get(requestid.Header)
+	if id == "" {
+		id = bareID
+	}
+	w.Header().Set(requestid.Header, id)
 	if noStore {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Pragma", "no-cache")
