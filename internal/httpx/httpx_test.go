@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +109,20 @@ func TestAccessLineAnyHandler(t *testing.T) {
 		Annotate(w, slog.String("client_id", "c"), slog.Bool("active", true), slog.String("jti", "j"))
 		WriteJSON(w, http.StatusOK, map[string]string{})
 	})
+	mux.HandleFunc("GET /many", func(w http.ResponseWriter, r *http.Request) {
+		// More annotations than the line has room for: they move.
+		for i := range 9 {
+			Annotate(w, slog.Int("n"+strconv.Itoa(i), i))
+		}
+		WriteJSON(w, http.StatusOK, map[string]string{})
+	})
+	var many bytes.Buffer
+	Wrap(mux, logging.New(&many, "test", nil), JSONError, 16, nil).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/many", nil))
+	for i := range 9 {
+		if !strings.Contains(many.String(), `"n`+strconv.Itoa(i)+`":`+strconv.Itoa(i)+`,`) || !strings.Contains(many.String(), `"path":"/many"`) {
+			t.Fatalf("annotation n%d or the path is missing: %s", i, many.String())
+		}
+	}
 	var lines [2]bytes.Buffer
 	for _, log := range []*slog.Logger{logging.New(&lines[0], "test", nil), slog.New(slog.NewJSONHandler(&lines[1], nil))} {
 		Wrap(mux, log, JSONError, 16, nil).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/a", nil))

@@ -48,7 +48,7 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(ctx)
 	r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
 	rec := &recorder{ResponseWriter: w}
-	rec.attrs = rec.inline[:0]
+	rec.attrs = rec.line[accessAttrs:accessAttrs]
 
 	defer func() {
 		if p := recover(); p != nil {
@@ -74,6 +74,8 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !h.Enabled(ctx, level) {
 			return
 		}
+		// The line's own attributes go before the annotations, which
+		// are in line already unless they outgrew it.
 		attrs := append(rec.line[:0],
 			slog.String("method", r.Method),
 			// The path only: a query string can carry credentials.
@@ -141,12 +143,14 @@ type liner interface {
 // the route that answered.
 type recorder struct {
 	http.ResponseWriter
-	code   int
-	route  string // the path of the route's pattern; "" for none
-	attrs  []slog.Attr
-	inline [4]slog.Attr  // room for the usual annotations
-	line   [12]slog.Attr // room for the access line's attributes
+	code  int
+	route string        // the path of the route's pattern; "" for none
+	attrs []slog.Attr   // the handler's annotations, from line[accessAttrs:]
+	line  [12]slog.Attr // room for the access line's attributes, then the annotations
 }
+
+// accessAttrs is how many attributes the access line has of its own.
+const accessAttrs = 5
 
 func (r *recorder) WriteHeader(code int) {
 	if r.code == 0 && code >= 200 {

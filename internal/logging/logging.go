@@ -75,20 +75,7 @@ func (h Handler) Enabled(_ context.Context, level slog.Level) bool {
 // Handle adds the request ID and the trace, if ctx has them, and writes r.
 // A cancelled context still logs: shutdown lines matter most.
 func (h Handler) Handle(ctx context.Context, r slog.Record) error {
-	span := trace.FromContext(ctx)
-	var err error
-	if bp, ok := h.encode(r.Time, r.Level, r.Message, &r, nil, span); ok {
-		err = h.write(bp)
-	} else {
-		if span != nil {
-			r.AddAttrs(slog.String("request_id", span.RequestID), slog.String("trace_id", span.TraceID), slog.String("span_id", span.SpanID))
-		}
-		err = h.inner.Handle(ctx, r)
-	}
-	if r.Level >= slog.LevelWarn && h.out != nil {
-		h.out.Flush()
-	}
-	return err
+	return h.emit(ctx, r.Time, r.Level, r.Message, &r, nil)
 }
 
 // Line logs msg at level and time t with attrs, as Handle logs the Record
@@ -98,30 +85,37 @@ func (h Handler) Line(ctx context.Context, t time.Time, level slog.Level, msg st
 	if !h.Enabled(ctx, level) {
 		return nil
 	}
-	bp, ok := h.encode(t, level, msg, nil, attrs, trace.FromContext(ctx))
-	if !ok {
-		r := slog.NewRecord(t, level, msg, 0)
-		r.AddAttrs(attrs...)
-		return h.Handle(ctx, r)
+	return h.emit(ctx, t, level, msg, nil, attrs)
+}
+
+// emit writes one line: r's attributes, if r is not nil, then list. What
+// encode does not know, the wrapped slog.JSONHandler writes.
+func (h Handler) emit(ctx context.Context, t time.Time, level slog.Level, msg string, r *slog.Record, list []slog.Attr) error {
+	span := trace.FromContext(ctx)
+	var err error
+	if bp, ok := h.encode(t, level, msg, r, list, span); ok {
+		if h.out != nil {
+			_, err = h.out.Write(*bp) // an Output takes a line at a time itself
+		} else {
+			h.mu.Lock()
+			_, err = h.w.Write(*bp)
+			h.mu.Unlock()
+		}
+		buffers.Put(bp)
+	} else {
+		rec := slog.NewRecord(t, level, msg, 0)
+		if r != nil {
+			rec = r.Clone() // a copy of a Record must not grow storage it shares
+		}
+		rec.AddAttrs(list...)
+		if span != nil {
+			rec.AddAttrs(slog.String("request_id", span.RequestID), slog.String("trace_id", span.TraceID), slog.String("span_id", span.SpanID))
+		}
+		err = h.inner.Handle(ctx, rec)
 	}
-	err := h.write(bp)
 	if level >= slog.LevelWarn && h.out != nil {
 		h.out.Flush()
 	}
-	return err
-}
-
-// write writes one encoded line and gives its buffer back.
-func (h Handler) write(bp *[]byte) error {
-	var err error
-	if h.out != nil {
-		_, err = h.out.Write(*bp) // an Output takes a line at a time itself
-	} else {
-		h.mu.Lock()
-		_, err = h.w.Write(*bp)
-		h.mu.Unlock()
-	}
-	buffers.Put(bp)
 	return err
 }
 
