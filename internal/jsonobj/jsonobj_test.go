@@ -1,9 +1,13 @@
 package jsonobj
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"testing"
+	"time"
 )
 
 func TestObject(t *testing.T) {
@@ -93,4 +97,33 @@ func FuzzAppendString(f *testing.F) {
 			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
 		}
 	})
+}
+
+// TestEveryByte: each byte, alone and between plain ones, is written as
+// encoding/json writes it (AppendString) and as slog.JSONHandler writes
+// it (AppendLogString), so the table of bytes that need no escape is
+// checked whole, both columns.
+func TestEveryByte(t *testing.T) {
+	t.Parallel()
+	var logged bytes.Buffer
+	h := slog.NewJSONHandler(&logged, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey || a.Key == slog.LevelKey {
+			return slog.Attr{}
+		}
+		return a
+	}})
+	for c := 0; c < 256; c++ {
+		for _, s := range []string{string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "z"} {
+			want, _ := json.Marshal(s)
+			if got := AppendString(nil, s); string(got) != string(want) {
+				t.Errorf("AppendString(%q) = %s, want %s", s, got, want)
+			}
+			logged.Reset()
+			h.Handle(context.Background(), slog.NewRecord(time.Time{}, slog.LevelInfo, s, 0))
+			want = bytes.TrimSuffix(bytes.TrimPrefix(logged.Bytes(), []byte(`{"msg":`)), []byte("}\n"))
+			if got := AppendLogString(nil, s); string(got) != string(want) {
+				t.Errorf("AppendLogString(%q) = %s, want %s", s, got, want)
+			}
+		}
+	}
 }
