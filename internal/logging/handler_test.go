@@ -66,6 +66,32 @@ func FuzzMatchesSlog(f *testing.F) {
 	})
 }
 
+// TestDurationsMatchSlog: whole thousandths, which Handler writes with
+// integers, come out as slog.JSONHandler writes them, as do the floats
+// next to them, which it does not.
+func TestDurationsMatchSlog(t *testing.T) {
+	t.Parallel()
+	ns := []int64{1, 9, 10, 99, 100, 999, 1000, 1001, 1010, 1100, 12345, 1<<30*1000 - 1, 1 << 30 * 1000, 1<<53 - 1}
+	for n := int64(1); n < 200000; n += 37 {
+		ns = append(ns, n)
+	}
+	for _, n := range ns {
+		f := float64(n) / 1000
+		for _, g := range []float64{f, math.Nextafter(f, 0), math.Nextafter(f, math.Inf(1)), -f} {
+			same(t, nil, "request", slog.Float64("duration_ms", g))
+		}
+	}
+}
+
+// FuzzDurationsMatchSlog: TestDurationsMatchSlog for any number of
+// microseconds.
+func FuzzDurationsMatchSlog(f *testing.F) {
+	f.Add(int64(1250))
+	f.Fuzz(func(t *testing.T, us int64) {
+		same(t, nil, "request", slog.Float64("duration_ms", float64(us)/1000))
+	})
+}
+
 // TestSpanMatchesSlog: the request ID, trace and span Handler writes from
 // the context are what slog.JSONHandler writes for the same attributes
 // added last.

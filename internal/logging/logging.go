@@ -205,6 +205,15 @@ func appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
 // appendFloat formats f as encoding/json does, which is what
 // slog.JSONHandler writes; NaN and infinities it cannot write.
 func appendFloat(b []byte, f float64) ([]byte, bool) {
+	// A whole number of thousandths under 2^30, as every duration_ms is,
+	// is written with integers: encoding/json's shortest form of it is its
+	// decimal digits, since no other number of three decimals or fewer is
+	// within half a unit of f's last place of it.
+	if f > 0 && f < 1<<30 {
+		if n := math.Round(f * 1000); n/1000 == f {
+			return appendThousandths(b, int64(n)), true
+		}
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return b, false
 	}
@@ -222,6 +231,20 @@ func appendFloat(b []byte, f float64) ([]byte, bool) {
 		}
 	}
 	return b, true
+}
+
+// appendThousandths writes n/1000 in decimal, with no trailing zeros.
+func appendThousandths(b []byte, n int64) []byte {
+	b = strconv.AppendInt(b, n/1000, 10)
+	frac := n % 1000
+	if frac == 0 {
+		return b
+	}
+	b = append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+	for b[len(b)-1] == '0' {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // WithAttrs returns a Handler that adds attrs to every record.
