@@ -9,6 +9,7 @@ import (
 	"path"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"oauthtime/internal/metrics"
@@ -32,25 +33,34 @@ type wrapped struct {
 	errs    ErrorWriter
 	maxBody int64
 	metrics *metrics.HTTP
+	// recorders are reused: a recorder is the size of the access line's
+	// attributes, and a ResponseWriter is not used after its request.
+	recorders sync.Pool
 }
 
 func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	// One ID or none: a repeated header is as untrustworthy as a bad one.
 	id := ""
-	if ids := r.Header.Values(requestid.Header); len(ids) == 1 && requestid.Valid(ids[0]) {
+	// The header names are canonical already: indexed, not looked up.
+	if ids := r.Header[requestid.Header]; len(ids) == 1 && requestid.Valid(ids[0]) {
 		id = ids[0]
 	} else {
 		id = requestid.New()
 	}
 	w.Header()[requestid.Header] = []string{id} // the name is canonical already
-	ctx := trace.NewContext(r.Context(), trace.Start(id, r.Header.Values(trace.Header), r.Header.Values(trace.StateHeader)))
+	ctx := trace.NewContext(r.Context(), trace.Start(id, r.Header[trace.Header], r.Header[trace.StateHeader]))
 	r = r.WithContext(ctx)
 	r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
-	rec := &recorder{ResponseWriter: w}
+	rec, _ := m.recorders.Get().(*recorder)
+	if rec == nil {
+		rec = new(recorder)
+	}
+	rec.ResponseWriter = w
 	rec.attrs = rec.line[accessAttrs:accessAttrs]
 
 	defer func() {
+		defer m.recycle(rec)
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
 				panic(p)
@@ -99,6 +109,14 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Handle(ctx, rr)
 	}()
 	m.next.ServeHTTP(rec, r)
+}
+
+// recycle clears rec, so that it holds nothing of its request, and keeps
+// it for the next. Of line, only what the request used needs clearing.
+func (m *wrapped) recycle(rec *recorder) {
+	clear(rec.line[:min(len(rec.line), accessAttrs+len(rec.attrs))])
+	rec.ResponseWriter, rec.code, rec.route, rec.attrs = nil, 0, "", nil
+	m.recorders.Put(rec)
 }
 
 // Annotate adds attrs to the access log line of the request that w
