@@ -78,10 +78,13 @@ func (c *Client) Call(req *http.Request, max int64) (status int, body []byte, er
 	defer cancel()
 	req = req.WithContext(ctx)
 	if span := trace.FromContext(ctx); span != nil {
-		req.Header.Set(requestid.Header, span.RequestID)
-		req.Header.Set(trace.Header, span.Child())
+		// One allocation for the values, each a slice of it; the names
+		// are canonical already.
+		v := []string{span.RequestID, span.Child(), span.State}
+		req.Header[requestid.Header] = v[0:1:1]
+		req.Header[trace.Header] = v[1:2:2]
 		if span.State != "" {
-			req.Header.Set(trace.StateHeader, span.State)
+			req.Header[trace.StateHeader] = v[2:3:3]
 		}
 	}
 	start := time.Now()

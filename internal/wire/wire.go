@@ -125,14 +125,16 @@ func (e *basicError) Unwrap() error { return e.kind }
 // Endpoint is an endpoint of the authserver as one client calls it: its
 // URL, and the client's credentials.
 type Endpoint struct {
-	url           string
-	authorization string
+	url string
+	// The header values every call sends, made once: the transport only
+	// reads them, so every request can share them.
+	authorization, formType []string
 }
 
 // NewEndpoint returns the endpoint at url, called as the client id with
 // secret.
 func NewEndpoint(url, id, secret string) Endpoint {
-	return Endpoint{url: url, authorization: BasicAuthorization(id, secret)}
+	return Endpoint{url: url, authorization: []string{BasicAuthorization(id, secret)}, formType: []string{"application/x-www-form-urlencoded"}}
 }
 
 // NewRequest returns the POST every call to the authserver is: form is
@@ -146,8 +148,8 @@ func (e Endpoint) NewRequest(ctx context.Context, form url.Values) (*http.Reques
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", e.authorization)
+	req.Header["Content-Type"] = e.formType // the names are canonical already
+	req.Header["Authorization"] = e.authorization
 	// Present but empty: marks the request idempotent without sending it.
 	req.Header["Idempotency-Key"] = nil
 	return req, nil
