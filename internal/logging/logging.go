@@ -175,15 +175,19 @@ func (h Handler) encode(t time.Time, level slog.Level, msg string, r *slog.Recor
 
 // appendAttr appends ,"key":value, if the value is of a kind encode knows.
 func appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
-	a.Value = a.Value.Resolve()
-	if a.Equal(slog.Attr{}) {
+	kind := a.Value.Kind()
+	if kind == slog.KindLogValuer { // Resolve, with its recover, only when there is something to resolve
+		a.Value = a.Value.Resolve()
+		kind = a.Value.Kind()
+	}
+	if a.Key == "" && a.Equal(slog.Attr{}) {
 		return b, true // slog drops an empty attribute
 	}
 	b = append(b, ',')
 	b = jsonobj.AppendLogString(b, a.Key)
 	b = append(b, ':')
 	v := a.Value
-	switch v.Kind() {
+	switch kind {
 	case slog.KindString:
 		b = jsonobj.AppendLogString(b, v.String())
 	case slog.KindInt64:
