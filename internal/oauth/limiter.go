@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"oauthtime/internal/clock"
@@ -30,6 +31,9 @@ type Limiter struct {
 
 	mu      sync.Mutex
 	callers map[string]*record
+	// tracked is len(callers), readable without mu: while no caller has
+	// failed lately, as when all is well, Admit takes no lock.
+	tracked atomic.Int64
 	// oldest and newest are the ends of the list of records, ordered by
 	// last failure.
 	oldest, newest *record
@@ -55,7 +59,7 @@ func NewLimiter(max int, window time.Duration, clk clock.Clock) *Limiter {
 // It lets the transport refuse a blocked caller before reading its request;
 // the limit itself is enforced by Attempt.
 func (l *Limiter) Admit(caller string) error {
-	if l == nil {
+	if l == nil || l.tracked.Load() == 0 {
 		return nil
 	}
 	now := l.clock.Now()
@@ -103,6 +107,7 @@ func (l *Limiter) Attempt(caller string, check func() bool) (bool, error) {
 		}
 		r = &record{caller: caller}
 		l.callers[caller] = r
+		l.tracked.Store(int64(len(l.callers)))
 	} else {
 		l.unlink(r)
 	}
@@ -144,6 +149,7 @@ func (l *Limiter) prune(r *record, now time.Time) {
 func (l *Limiter) remove(r *record) {
 	l.unlink(r)
 	delete(l.callers, r.caller)
+	l.tracked.Store(int64(len(l.callers)))
 }
 
 func (l *Limiter) unlink(r *record) {
