@@ -22,8 +22,9 @@ import (
 )
 
 // The processes benchmark measures what a deployment does: the three real
-// binaries, each its own process writing its logs into a pipe that is read
-// and thrown away, against the bare system (bare_test.go) in three
+// binaries with their default settings (the brute-force limit, metrics and
+// access logs on), each its own process writing its logs into a pipe that
+// is read and thrown away, against the bare system (bare_test.go) in three
 // processes of the same topology, this test binary run again as each. It
 // drives each set with keep-alive callers for a fixed time, the sets taking
 // turns round after round, and prints requests per second, CPU per call
@@ -232,7 +233,7 @@ func TestProcessBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	tokenJSON, activeJSON := bareAnswers(t)
-	realAuth := startBenchProc(t, "authserver", bin+"/authserver", []string{"AUTH_ADDR=127.0.0.1:0", "AUTH_SIGNING_KEY=" + signingKey, "AUTH_TOKEN_TTL=1h", "AUTH_MAX_AUTH_FAILURES=0"})
+	realAuth := startBenchProc(t, "authserver", bin+"/authserver", []string{"AUTH_ADDR=127.0.0.1:0", "AUTH_SIGNING_KEY=" + signingKey, "AUTH_TOKEN_TTL=1h"})
 	realRes := startBenchProc(t, "resourceserver", bin+"/resourceserver", []string{"RESOURCE_ADDR=127.0.0.1:0", "RESOURCE_AUTH_URL=" + realAuth.url})
 	realWeb := startBenchProc(t, "webapp", bin+"/webapp", []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + realAuth.url, "WEBAPP_RESOURCE_URL=" + realRes.url})
 	bareA := startBenchProc(t, "bare auth", self, []string{bareRoleEnv + "=auth", "BARE_TOKEN_JSON=" + tokenJSON, "BARE_ACTIVE_JSON=" + activeJSON})
