@@ -41,17 +41,20 @@ type wrapped struct {
 func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	// One ID or none: a repeated header is as untrustworthy as a bad one.
-	id := ""
 	// The header names are canonical already: indexed, not looked up.
-	if ids := r.Header[requestid.Header]; len(ids) == 1 && requestid.Valid(ids[0]) {
-		id = ids[0]
-	} else {
-		id = requestid.New()
+	ids := r.Header[requestid.Header]
+	if len(ids) != 1 || !requestid.Valid(ids[0]) {
+		ids = []string{requestid.New()}
 	}
-	w.Header()[requestid.Header] = []string{id} // the name is canonical already
+	id := ids[0]
+	// The caller's own value, echoed: net/http only reads it, and neither
+	// header is changed after.
+	w.Header()[requestid.Header] = ids
 	ctx := trace.NewContext(r.Context(), trace.Start(id, r.Header[trace.Header], r.Header[trace.StateHeader]))
 	r = r.WithContext(ctx)
-	r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
+	if r.Body != http.NoBody { // a GET has none to cap
+		r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
+	}
 	rec, _ := m.recorders.Get().(*recorder)
 	if rec == nil {
 		rec = new(recorder)
@@ -236,6 +239,9 @@ func routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 func isClean(p string) bool {
 	if p == "" || p[0] != '/' {
 		return false
+	}
+	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+		return true // no empty segment, and none that starts with a dot
 	}
 	c := path.Clean(p)
 	if p[len(p)-1] == '/' && c != "/" {
