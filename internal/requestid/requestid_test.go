@@ -46,3 +46,15 @@ func FuzzValid(f *testing.F) {
 		}
 	})
 }
+
+// TestValidCharacters: Valid takes each character of [A-Za-z0-9._-] and
+// no other byte.
+func TestValidCharacters(t *testing.T) {
+	t.Parallel()
+	const allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+	for c := 0; c < 256; c++ {
+		if got, want := Valid(string([]byte{byte(c)})), strings.IndexByte(allowed, byte(c)) >= 0; got != want {
+			t.Errorf("Valid(%q) = %v, want %v", c, got, want)
+		}
+	}
+}

@@ -100,11 +100,18 @@ func Parse(v string) (traceID, parentID, flags string, ok bool) {
 // isHex reports whether s is lowercase hex digits only.
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+		if !lowerHex[s[i]] {
 			return false
 		}
 	}
 	return true
+}
+
+// lowerHex marks the lowercase hex digits. A table, not comparisons: IDs
+// are random, and range tests on random digits are mispredicted often.
+var lowerHex = [256]bool{
+	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
+	'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true,
 }
 
 func isZero(s string) bool { return strings.Trim(s, "0") == "" }

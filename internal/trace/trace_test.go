@@ -132,3 +132,13 @@ func BenchmarkStartChild(b *testing.B) {
 		_ = s.Child()
 	}
 }
+
+// TestLowerHex: isHex takes each lowercase hex digit and no other byte.
+func TestLowerHex(t *testing.T) {
+	t.Parallel()
+	for c := 0; c < 256; c++ {
+		if got, want := isHex(string([]byte{byte(c)})), strings.IndexByte("0123456789abcdef", byte(c)) >= 0; got != want {
+			t.Errorf("isHex(%q) = %v, want %v", c, got, want)
+		}
+	}
+}
