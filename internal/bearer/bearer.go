@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 
+	"oauthtime/internal/charset"
 	"oauthtime/internal/secret"
 )
 
@@ -49,26 +50,8 @@ func Valid(s string) bool {
 	for end > 0 && s[end-1] == '=' {
 		end--
 	}
-	if end == 0 {
-		return false
-	}
-	for i := 0; i < end; i++ {
-		if !b64token[s[i]] {
-			return false
-		}
-	}
-	return true
+	return end > 0 && b64token.All(s[:end])
 }
 
-// b64token marks the characters of a b64token other than '='. A table,
-// because every token of every request is checked against it.
-var b64token = [256]bool{
-	'-': true, '.': true, '_': true, '~': true, '+': true, '/': true,
-	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
-	'A': true, 'B': true, 'C': true, 'D': true, 'E': true, 'F': true, 'G': true, 'H': true, 'I': true, 'J': true,
-	'K': true, 'L': true, 'M': true, 'N': true, 'O': true, 'P': true, 'Q': true, 'R': true, 'S': true, 'T': true,
-	'U': true, 'V': true, 'W': true, 'X': true, 'Y': true, 'Z': true,
-	'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true, 'g': true, 'h': true, 'i': true, 'j': true,
-	'k': true, 'l': true, 'm': true, 'n': true, 'o': true, 'p': true, 'q': true, 'r': true, 's': true, 't': true,
-	'u': true, 'v': true, 'w': true, 'x': true, 'y': true, 'z': true,
-}
+// b64token is the characters of a b64token other than '='.
+var b64token = charset.Of(charset.Alnum + "-._~+/")

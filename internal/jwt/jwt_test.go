@@ -500,14 +500,14 @@ func bumpLast(seg string) string {
 	return string(c - 1)
 }
 
-// TestB64URLAlphabet: isB64URL takes each byte of the base64url alphabet
+// TestB64URLAlphabet: b64url takes each byte of the base64url alphabet
 // (RFC 4648 §5) and no other.
 func TestB64URLAlphabet(t *testing.T) {
 	t.Parallel()
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	for c := 0; c < 256; c++ {
-		if got, want := isB64URL(string([]byte{byte(c)})), strings.IndexByte(alphabet, byte(c)) >= 0; got != want {
-			t.Errorf("isB64URL(%q) = %v, want %v", c, got, want)
+		if got, want := b64url.All(string([]byte{byte(c)})), strings.IndexByte(alphabet, byte(c)) >= 0; got != want {
+			t.Errorf("b64url.All(%q) = %v, want %v", c, got, want)
 		}
 	}
 }

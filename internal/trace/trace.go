@@ -14,6 +14,8 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"strings"
+
+	"oauthtime/internal/charset"
 )
 
 // The headers, in Go's canonical form so that reading and setting them
@@ -80,7 +82,7 @@ func (s *Span) Child() string {
 // fe) may add fields after a dash, which are ignored. Version ff, upper
 // case hex, all-zero IDs and anything else malformed are not ok.
 func Parse(v string) (traceID, parentID, flags string, ok bool) {
-	if len(v) < 55 || !isHex(v[0:2]) || v[0:2] == "ff" ||
+	if len(v) < 55 || !lowerHex.All(v[0:2]) || v[0:2] == "ff" ||
 		v[2] != '-' || v[35] != '-' || v[52] != '-' {
 		return "", "", "", false
 	}
@@ -91,28 +93,14 @@ func Parse(v string) (traceID, parentID, flags string, ok bool) {
 		return "", "", "", false
 	}
 	traceID, parentID, flags = v[3:35], v[36:52], v[53:55]
-	if !isHex(traceID) || !isHex(parentID) || !isHex(flags) || isZero(traceID) || isZero(parentID) {
+	if !lowerHex.All(traceID) || !lowerHex.All(parentID) || !lowerHex.All(flags) || isZero(traceID) || isZero(parentID) {
 		return "", "", "", false
 	}
 	return traceID, parentID, flags, true
 }
 
-// isHex reports whether s is lowercase hex digits only.
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !lowerHex[s[i]] {
-			return false
-		}
-	}
-	return true
-}
-
-// lowerHex marks the lowercase hex digits. A table, not comparisons: IDs
-// are random, and range tests on random digits are mispredicted often.
-var lowerHex = [256]bool{
-	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
-	'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true,
-}
+// lowerHex is what trace IDs, span IDs and flags are written in.
+var lowerHex = charset.Of(charset.LowerHex)
 
 func isZero(s string) bool { return strings.Trim(s, "0") == "" }
 

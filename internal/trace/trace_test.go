@@ -99,7 +99,7 @@ func TestChild(t *testing.T) {
 	}
 }
 
-func isID(s string, n int) bool { return len(s) == n && isHex(s) && !isZero(s) }
+func isID(s string, n int) bool { return len(s) == n && lowerHex.All(s) && !isZero(s) }
 
 // FuzzParse: no input panics; what Parse accepts has the shape it promises,
 // and a version 00 value is exactly what it was made of.
@@ -113,7 +113,7 @@ func FuzzParse(f *testing.F) {
 		if !ok {
 			return
 		}
-		if !isID(traceID, 32) || !isID(parentID, 16) || len(flags) != 2 || !isHex(flags) {
+		if !isID(traceID, 32) || !isID(parentID, 16) || len(flags) != 2 || !lowerHex.All(flags) {
 			t.Fatalf("Parse(%q) = %q %q %q", v, traceID, parentID, flags)
 		}
 		if v[:2] == "00" && v != "00-"+traceID+"-"+parentID+"-"+flags {
@@ -133,12 +133,12 @@ func BenchmarkStartChild(b *testing.B) {
 	}
 }
 
-// TestLowerHex: isHex takes each lowercase hex digit and no other byte.
+// TestLowerHex: lowerHex takes each lowercase hex digit and no other byte.
 func TestLowerHex(t *testing.T) {
 	t.Parallel()
 	for c := 0; c < 256; c++ {
-		if got, want := isHex(string([]byte{byte(c)})), strings.IndexByte("0123456789abcdef", byte(c)) >= 0; got != want {
-			t.Errorf("isHex(%q) = %v, want %v", c, got, want)
+		if got, want := lowerHex.All(string([]byte{byte(c)})), strings.IndexByte("0123456789abcdef", byte(c)) >= 0; got != want {
+			t.Errorf("lowerHex.All(%q) = %v, want %v", c, got, want)
 		}
 	}
 }
