@@ -210,9 +210,9 @@ func appendAttr(b []byte, a slog.Attr) ([]byte, bool) {
 // slog.JSONHandler writes; NaN and infinities it cannot write.
 func appendFloat(b []byte, f float64) ([]byte, bool) {
 	// A whole number of thousandths under 2^30, as every duration_ms is,
-	// is written with integers: encoding/json's shortest form of it is its
-	// decimal digits, since no other number of three decimals or fewer is
-	// within half a unit of f's last place of it.
+	// is written with integers: its decimal digits are encoding/json's
+	// shortest form of it, as no other number of three decimals or fewer
+	// lies within half a unit in the last place of f.
 	if f > 0 && f < 1<<30 {
 		if n := math.Round(f * 1000); n/1000 == f {
 			return appendThousandths(b, int64(n)), true
