@@ -19,13 +19,16 @@ func Of(chars string) *Set {
 }
 
 // All reports whether every byte of str is in s; true for "".
-func (s *Set) All(str string) bool {
-	for i := 0; i < len(str); i++ {
-		if !s[str[i]] {
-			return false
-		}
+func (s *Set) All(str string) bool { return s.Span(str) == len(str) }
+
+// Span returns the length of the longest prefix of str whose bytes are all
+// in s.
+func (s *Set) Span(str string) int {
+	i := 0
+	for i < len(str) && s[str[i]] {
+		i++
 	}
-	return true
+	return i
 }
 
 // The alphabets the services check.

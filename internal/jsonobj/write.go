@@ -1,6 +1,10 @@
 package jsonobj
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"oauthtime/internal/charset"
+)
 
 // AppendString appends s as a JSON string, escaped as encoding/json
 // escapes it by default: control characters, '"', '\\', and, for HTML,
@@ -12,36 +16,25 @@ func AppendString(b []byte, s string) []byte { return appendString(b, s, true) }
 // are left as they are, and \b and \f are written \u0008 and \u000c.
 func AppendLogString(b []byte, s string) []byte { return appendString(b, s, false) }
 
-// plain says, for each byte, whether a JSON string takes it as it is: '1'
-// in both kinds of string, '2' in a log string only ('<', '>' and '&'), '0'
-// in neither (control characters, '"', '\\', and every byte of a multi-byte
-// UTF-8 sequence, which the slow path checks).
-const plain = "" +
-	"0000000000000000" + // 0x00
-	"0000000000000000" + // 0x10
-	"1101112111111111" + // 0x20  !"#$%&'()*+,-./
-	"1111111111112121" + // 0x30 0-9 :;<=>?
-	"1111111111111111" + // 0x40 @A-O
-	"1111111111110111" + // 0x50 P-Z [\\]^_
-	"1111111111111111" + // 0x60 `a-o
-	"1111111111111111" + // 0x70 p-z {|}~ DEL
-	"0000000000000000000000000000000000000000000000000000000000000000" + // 0x80
-	"0000000000000000000000000000000000000000000000000000000000000000" //   to 0xff
+// The bytes a JSON string takes as they are: printable ASCII (and DEL),
+// but not '"' or '\\'; in a standard string, not '<', '>' or '&' either.
+// Every byte of a multi-byte UTF-8 sequence is left to the general loop.
+var (
+	logPlain = charset.Of(" \x7f!#$%&'()*+,-./:;<=>?@[]^_`{|}~" + charset.Alnum)
+	stdPlain = charset.Of(" \x7f!#$%'()*+,-./:;=?@[]^_`{|}~" + charset.Alnum)
+)
 
 // appendString is AppendString if std is set, else AppendLogString.
 func appendString(b []byte, s string, std bool) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	// Most strings (a token, a path, an ID) need no escape: skip what
-	// needs none by table, a byte at a time, before the general loop.
-	most := byte('1')
-	if !std {
-		most = '2'
+	// needs none by table, before the general loop.
+	plain := logPlain
+	if std {
+		plain = stdPlain
 	}
-	i := 0
-	for i < len(s) && plain[s[i]] >= '1' && plain[s[i]] <= most {
-		i++
-	}
+	i := plain.Span(s)
 	if i == len(s) {
 		b = append(b, s...)
 		return append(b, '"')
