@@ -201,5 +201,5 @@ func readRequest(r *http.Request, svc *oauth.Service, caller string) (oauth.Form
 // with any parameters (a charset, say).
 func isForm(contentType string) bool {
 	mt, _, _ := strings.Cut(contentType, ";")
-	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
+	return strings.EqualFold(strings.TrimSpace(mt), wire.FormType)
 }

@@ -126,15 +126,21 @@ func (e *basicError) Unwrap() error { return e.kind }
 // URL, and the client's credentials.
 type Endpoint struct {
 	url string
-	// The header values every call sends, made once: the transport only
-	// reads them, so every request can share them.
-	authorization, formType []string
+	// The client's Authorization value, made once: the transport only
+	// reads a request's header values, so every call can share it.
+	authorization []string
 }
+
+// FormType is the media type of every body sent to the authserver.
+const FormType = "application/x-www-form-urlencoded"
+
+// formType is FormType as a header value, shared as authorization is.
+var formType = []string{FormType}
 
 // NewEndpoint returns the endpoint at url, called as the client id with
 // secret.
 func NewEndpoint(url, id, secret string) Endpoint {
-	return Endpoint{url: url, authorization: []string{BasicAuthorization(id, secret)}, formType: []string{"application/x-www-form-urlencoded"}}
+	return Endpoint{url: url, authorization: []string{BasicAuthorization(id, secret)}}
 }
 
 // NewRequest returns the POST every call to the authserver is: form is
@@ -148,7 +154,7 @@ func (e Endpoint) NewRequest(ctx context.Context, form url.Values) (*http.Reques
 	if err != nil {
 		return nil, err
 	}
-	req.Header["Content-Type"] = e.formType // the names are canonical already
+	req.Header["Content-Type"] = formType // the names are canonical already
 	req.Header["Authorization"] = e.authorization
 	// Present but empty: marks the request idempotent without sending it.
 	req.Header["Idempotency-Key"] = nil
