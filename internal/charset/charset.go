@@ -1,5 +1,6 @@
-// Package charset holds sets of bytes, for checking what characters a
-// string from outside may have: a token, a trace ID, a request ID.
+// Package charset holds sets of bytes: what characters a string from
+// outside may have (a token, a trace ID, a request ID), and which a JSON
+// string takes as they are.
 //
 // A set is a table, not a chain of range tests: such strings are random,
 // and range tests on random characters are mispredicted so often that
