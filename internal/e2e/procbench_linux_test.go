@@ -31,10 +31,11 @@ import (
 // (user and system time of the three processes, from /proc) and the
 // medians of the ratios. It is off by default:
 //
-//	PROCBENCH=5s go test -run ProcessBench -v -timeout 30m ./internal/e2e
+//	PROCBENCH=5s go test -count=1 -run ProcessBench -v -timeout 30m ./internal/e2e
 //
 // PROCBENCH_ROUNDS (default 5) sets the rounds, PROCBENCH_CALLERS
-// (default 16,64) the numbers of callers.
+// (default 16,64) the numbers of callers. -count=1 measures again: with
+// the same environment, go test would print a cached run's figures.
 
 // benchProc is one process of a set.
 type benchProc struct {
