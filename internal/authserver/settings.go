@@ -53,7 +53,7 @@ func loadSettings(env *config.Env) settings {
 		issuer:      env.URL("AUTH_ISSUER"),
 		audience:    env.String("AUTH_AUDIENCE"),
 		ttl:         env.Duration("AUTH_TOKEN_TTL", time.Second, time.Hour),
-		maxFailures: env.Int("AUTH_MAX_AUTH_FAILURES", 0, 1_000_000),
+		maxFailures: env.Int("AUTH_MAX_AUTH_FAILURES", 0, oauth.MaxFailuresLimit),
 	}
 	proxies, err := parseTrustedProxies(env.String("AUTH_TRUSTED_PROXIES"))
 	if err != nil {

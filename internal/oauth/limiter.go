@@ -9,55 +9,73 @@ import (
 	"oauthtime/internal/wire"
 )
 
-// maxTracked bounds the callers the limiter remembers.
-const maxTracked = 100_000
+// Limiter bounds.
+const (
+	// MaxFailuresLimit is the highest per-caller limit NewLimiter takes: a
+	// record then holds at most that many times, so its upkeep per request
+	// stays small and fixed.
+	MaxFailuresLimit = 1000
+	// maxFailing bounds the callers with a few failures that are tracked.
+	maxFailing = 100_000
+	// blockedFailures bounds the failures the blocked callers' records hold
+	// together: the blocked set holds blockedFailures/max callers, so
+	// filling it takes that many failures within one window, whatever max.
+	blockedFailures = 1_000_000
+)
 
 // Limiter counts failed client authentications per caller over a sliding
 // window (RFC 6749 §2.3.1 and §4.3.2 ask for brute-force protection). A
-// caller that reaches the limit is refused everything until its oldest
-// counted failure leaves the window. A nil *Limiter limits nothing.
+// caller that reaches the limit is blocked: refused everything until its
+// oldest counted failure leaves the window. A nil *Limiter limits nothing.
 //
 // The check and the count are one step (Attempt): however requests are
-// staged or raced, a caller gets at most max failing comparisons per window.
-// Every operation costs the same however many callers are tracked: records
-// sit in a list ordered by their last failure, which is also the order in
-// which they expire, so expired records are dropped from its front and, when
-// the table is full, the front record is the one to evict.
+// staged or raced, a tracked caller gets at most max failing comparisons per
+// window.
+//
+// Callers that are blocked are kept apart from callers with a few
+// failures, so that however many callers fail, a caller that has not
+// failed is never refused for lack of room. When the failing set is full,
+// the caller that failed least recently is forgotten: a few failures of one
+// of 100,000 sources give an attacker nothing that the 100,000 sources did
+// not. The blocked set is never evicted; when it is full (blockedFailures
+// failures in one window), a caller that reaches the limit stays in the
+// failing set, blocked but as forgettable as the callers there.
+//
+// Every operation costs the same however many callers are tracked: each set
+// is a list ordered by when its records were last changed, so expired
+// records are dropped from its front.
 type Limiter struct {
 	max      int
 	window   time.Duration
 	clock    clock.Clock
-	capacity int
+	failCap  int // callers in the failing set, at most
+	blockCap int // callers in the blocked set, at most
 
 	mu      sync.Mutex
-	callers map[string]*record
-	// tracked is len(callers), readable without mu: while no caller has
-	// failed lately, as when all is well, Admit takes no lock.
+	failing list // by last failure
+	blocked list // by when blocked
+	// tracked counts the records of both sets, readable without mu: while
+	// no caller has failed lately, as when all is well, Admit takes no lock.
 	tracked atomic.Int64
-	// oldest and newest are the ends of the list of records, ordered by
-	// last failure.
-	oldest, newest *record
 }
 
-// record is one caller's recent failures.
-type record struct {
-	caller     string
-	failures   []time.Time // oldest first, at most max
-	prev, next *record
-}
-
-// NewLimiter allows max failures per caller within window. max 0 turns the
-// limit off and returns nil.
+// NewLimiter allows max failures per caller within window; max is at most
+// MaxFailuresLimit. max 0 turns the limit off and returns nil.
 func NewLimiter(max int, window time.Duration, clk clock.Clock) *Limiter {
 	if max <= 0 {
 		return nil
 	}
-	return &Limiter{max: max, window: window, clock: clk, capacity: maxTracked, callers: make(map[string]*record)}
+	max = min(max, MaxFailuresLimit)
+	return &Limiter{
+		max: max, window: window, clock: clk,
+		failCap: maxFailing, blockCap: blockedFailures / max,
+		failing: newList(), blocked: newList(),
+	}
 }
 
-// Admit returns a KindRateLimited error if caller has used up its failures.
-// It lets the transport refuse a blocked caller before reading its request;
-// the limit itself is enforced by Attempt.
+// Admit returns a KindRateLimited error if caller is blocked. It lets the
+// transport refuse a blocked caller before reading its request; the limit
+// itself is enforced by Attempt.
 func (l *Limiter) Admit(caller string) error {
 	if l == nil || l.tracked.Load() == 0 {
 		return nil
@@ -65,12 +83,8 @@ func (l *Limiter) Admit(caller string) error {
 	now := l.clock.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.expire(now)
-	if r := l.callers[caller]; r != nil {
-		l.prune(r, now)
-		if len(r.failures) >= l.max {
-			return l.limited(r, now)
-		}
+	if r := l.find(caller, now); r != nil && len(r.failures) >= l.max {
+		return l.limited(r, now)
 	}
 	return nil
 }
@@ -78,9 +92,7 @@ func (l *Limiter) Admit(caller string) error {
 // Attempt runs check, one client authentication by caller, and counts it if
 // it fails, all under one lock: no other attempt by the caller can pass the
 // gate between the check and the count. It returns check's result, or a
-// KindRateLimited error, without running check, if caller is blocked. When
-// the table is full of callers that are blocked right now, a caller it does
-// not track is refused too: blocked callers are never forgotten early.
+// KindRateLimited error, without running check, if caller is blocked.
 func (l *Limiter) Attempt(caller string, check func() bool) (bool, error) {
 	if l == nil {
 		return check(), nil
@@ -88,32 +100,45 @@ func (l *Limiter) Attempt(caller string, check func() bool) (bool, error) {
 	now := l.clock.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.expire(now)
-	r := l.callers[caller]
-	if r != nil {
-		l.prune(r, now)
-		if len(r.failures) >= l.max {
-			return false, l.limited(r, now)
-		}
-	} else if len(l.callers) >= l.capacity && len(l.oldest.failures) >= l.max {
-		return false, l.limited(l.oldest, now)
+	r := l.find(caller, now)
+	if r != nil && len(r.failures) >= l.max {
+		return false, l.limited(r, now)
 	}
 	if check() {
 		return true, nil
 	}
 	if r == nil {
-		if len(l.callers) >= l.capacity {
-			l.remove(l.oldest) // the oldest to expire, and not blocked
+		if l.failing.len() >= l.failCap {
+			l.drop(l.failing.front())
 		}
 		r = &record{caller: caller}
-		l.callers[caller] = r
-		l.tracked.Store(int64(len(l.callers)))
+		l.failing.push(r)
 	} else {
-		l.unlink(r)
+		s := r.in
+		s.unlink(r)
+		s.push(r) // its most recent failure now
 	}
 	r.failures = append(r.failures, now)
-	l.pushNewest(r)
+	if len(r.failures) >= l.max && r.in == &l.failing && l.blocked.len() < l.blockCap {
+		l.failing.unlink(r)
+		l.blocked.push(r)
+	}
+	l.tracked.Store(int64(l.failing.len() + l.blocked.len()))
 	return false, nil
+}
+
+// find expires what has left the window and returns caller's record, its
+// failures pruned to the window, or nil.
+func (l *Limiter) find(caller string, now time.Time) *record {
+	l.expire(now)
+	r := l.failing.byCaller[caller]
+	if r == nil {
+		r = l.blocked.byCaller[caller]
+	}
+	if r != nil {
+		l.prune(r, now)
+	}
+	return r
 }
 
 // limited is the error for a caller whose record r is full.
@@ -122,56 +147,103 @@ func (l *Limiter) limited(r *record, now time.Time) error {
 		Kind:        KindRateLimited,
 		Code:        wire.CodeTemporarilyUnavailable,
 		Description: "too many failed client authentications, try again later",
-		RetryAfter:  r.failures[0].Add(l.window).Sub(now),
+		RetryAfter:  r.failures[len(r.failures)-l.max].Add(l.window).Sub(now),
 	}
 }
 
-// expire forgets the callers whose failures have all left the window. They
-// are at the front of the list, so this costs nothing when there are none.
+// expire drops the failing records whose failures have all left the window,
+// and frees the blocked callers whose window has freed up. Each list's
+// front is the first to go, so this costs nothing when none has.
 func (l *Limiter) expire(now time.Time) {
-	for l.oldest != nil && !l.oldest.failures[len(l.oldest.failures)-1].Add(l.window).After(now) {
-		l.remove(l.oldest)
+	for r := l.failing.front(); r != nil && !l.inWindow(r.failures[len(r.failures)-1], now); r = l.failing.front() {
+		l.drop(r)
 	}
+	// A blocked record's window frees up within one window of its
+	// blocking, so the front of the blocked list, blocked first, frees up
+	// no later than one window from now; a record behind it that frees
+	// up sooner is freed when its caller comes back (prune) or when it
+	// reaches the front.
+	for r := l.blocked.front(); r != nil && !l.inWindow(r.failures[len(r.failures)-l.max], now); r = l.blocked.front() {
+		l.prune(r, now)
+	}
+	l.tracked.Store(int64(l.failing.len() + l.blocked.len()))
 }
 
-// prune drops r's failures that have left the window. r keeps at least one:
-// expire has removed the records with none left.
+// prune drops r's failures that have left the window. A blocked record
+// that is no longer full goes back to the failing set with the failures it
+// keeps; a record with none left is dropped.
 func (l *Limiter) prune(r *record, now time.Time) {
 	cut := 0
-	for cut < len(r.failures) && !r.failures[cut].Add(l.window).After(now) {
+	for cut < len(r.failures) && !l.inWindow(r.failures[cut], now) {
 		cut++
 	}
-	if cut > 0 {
-		r.failures = append(r.failures[:0], r.failures[cut:]...)
+	if cut == 0 {
+		return
+	}
+	// Slicing, not copying: append reallocates once the slice reaches
+	// its capacity, so each failure is copied at most a few times.
+	r.failures = r.failures[cut:]
+	switch {
+	case len(r.failures) == 0:
+		l.drop(r)
+	case len(r.failures) < l.max && r.in == &l.blocked:
+		l.blocked.unlink(r)
+		if l.failing.len() >= l.failCap {
+			l.drop(l.failing.front())
+		}
+		l.failing.push(r)
 	}
 }
 
-func (l *Limiter) remove(r *record) {
-	l.unlink(r)
-	delete(l.callers, r.caller)
-	l.tracked.Store(int64(len(l.callers)))
+func (l *Limiter) inWindow(t, now time.Time) bool { return t.Add(l.window).After(now) }
+
+func (l *Limiter) drop(r *record) {
+	r.in.unlink(r)
+	l.tracked.Store(int64(l.failing.len() + l.blocked.len()))
 }
 
-func (l *Limiter) unlink(r *record) {
+// record is one caller's recent failures.
+type record struct {
+	caller     string
+	failures   []time.Time // oldest first
+	in         *list       // the set the record is in
+	prev, next *record
+}
+
+// list is a set of records by caller, in the order they were pushed.
+type list struct {
+	byCaller       map[string]*record
+	oldest, newest *record
+}
+
+func newList() list { return list{byCaller: make(map[string]*record)} }
+
+func (s *list) len() int       { return len(s.byCaller) }
+func (s *list) front() *record { return s.oldest }
+
+func (s *list) push(r *record) {
+	r.in = s
+	s.byCaller[r.caller] = r
+	r.prev = s.newest
+	if s.newest != nil {
+		s.newest.next = r
+	} else {
+		s.oldest = r
+	}
+	s.newest = r
+}
+
+func (s *list) unlink(r *record) {
 	if r.prev != nil {
 		r.prev.next = r.next
 	} else {
-		l.oldest = r.next
+		s.oldest = r.next
 	}
 	if r.next != nil {
 		r.next.prev = r.prev
 	} else {
-		l.newest = r.prev
+		s.newest = r.prev
 	}
-	r.prev, r.next = nil, nil
-}
-
-func (l *Limiter) pushNewest(r *record) {
-	r.prev = l.newest
-	if l.newest != nil {
-		l.newest.next = r
-	} else {
-		l.oldest = r
-	}
-	l.newest = r
+	r.prev, r.next, r.in = nil, nil, nil
+	delete(s.byCaller, r.caller)
 }

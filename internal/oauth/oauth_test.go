@@ -263,8 +263,8 @@ func TestLimiterForgets(t *testing.T) {
 	}
 	clk.Advance(time.Minute)
 	l.Attempt("new", fail)
-	if len(l.callers) != 1 {
-		t.Fatalf("limiter still tracks %d callers", len(l.callers))
+	if n := l.failing.len() + l.blocked.len(); n != 1 {
+		t.Fatalf("limiter still tracks %d callers", n)
 	}
 }
 
@@ -308,14 +308,14 @@ func TestRFC6749_2_3_1_LimitHoldsUnderRace(t *testing.T) {
 	}
 }
 
-// TestLimiterEviction: when the table is full, the record that expires
-// first goes, unless its caller is blocked right now: then a caller the
-// table cannot hold is refused, and the blocked caller stays blocked.
+// TestLimiterEviction: when the failing set is full, the caller that failed
+// least recently is forgotten; a blocked caller never is, and a caller that
+// has not failed is never refused for lack of room.
 func TestLimiterEviction(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewManual(testNow)
 	l := NewLimiter(2, time.Minute, clk)
-	l.capacity = 2
+	l.failCap = 2
 	fail := func() bool { return false }
 	attempt := func(caller string) error {
 		t.Helper()
@@ -327,29 +327,101 @@ func TestLimiterEviction(t *testing.T) {
 	attempt("blocked")
 	attempt("blocked")
 	clk.Advance(time.Second)
-	if err := attempt("new"); err != nil { // evicts "once", the first to expire
+	attempt("twice")
+	if err := attempt("new"); err != nil { // evicts "once", the least recent
 		t.Fatalf("new caller refused while an unblocked record could go: %v", err)
 	}
-	if _, tracked := l.callers["once"]; tracked {
-		t.Fatal("the oldest unblocked record was kept")
+	if _, tracked := l.failing.byCaller["once"]; tracked {
+		t.Fatal("the least recently failing record was kept")
+	}
+	for i := 0; i < 10; i++ { // a flood of single failures
+		if err := attempt(fmt.Sprint("flood", i)); err != nil {
+			t.Fatalf("flood caller %d refused: %v", i, err)
+		}
 	}
 	if err := l.Admit("blocked"); err == nil {
 		t.Fatal("a blocked caller was freed by eviction")
 	}
-	attempt("new") // now "new" is blocked too: the table is full of blocked callers
-	var e *Error
-	if err := attempt("stranger"); !errors.As(err, &e) || e.Kind != KindRateLimited || e.RetryAfter != 59*time.Second {
-		t.Fatalf("untracked caller with a table full of blocked callers: %v, want rate limited for 59s", err)
-	}
-	if ok, err := l.Attempt("stranger", func() bool { return true }); ok || err == nil {
-		t.Fatal("a caller the table cannot track was compared")
+	if ok, err := l.Attempt("stranger", func() bool { return true }); !ok || err != nil {
+		t.Fatalf("a caller that never failed: %v %v, want compared and admitted", ok, err)
 	}
 	clk.Advance(59 * time.Second) // "blocked" frees up
-	if err := attempt("stranger"); err != nil {
+	if err := l.Admit("blocked"); err != nil {
 		t.Fatalf("still refused after the blocked caller's window: %v", err)
 	}
-	if err := l.Admit("new"); err == nil {
-		t.Fatal("a blocked caller was freed by eviction")
+}
+
+// TestLimiterBlockedStaysExact: a blocked caller whose oldest failure
+// leaves the window keeps its newer ones: one more failure blocks it again.
+func TestLimiterBlockedStaysExact(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(testNow)
+	l := NewLimiter(3, time.Minute, clk)
+	fail := func() bool { return false }
+	for i := 0; i < 3; i++ {
+		l.Attempt("c", fail)
+		clk.Advance(10 * time.Second)
+	}
+	var e *Error
+	if err := l.Admit("c"); !errors.As(err, &e) || e.RetryAfter != 30*time.Second {
+		t.Fatalf("blocked caller: %v, want rate limited for 30s", err)
+	}
+	clk.Advance(30 * time.Second) // the first failure leaves the window
+	if _, err := l.Attempt("c", fail); err != nil {
+		t.Fatalf("one failure after the window freed up: %v", err)
+	}
+	if err := l.Admit("c"); err == nil {
+		t.Fatal("three failures within a minute, and the caller is not blocked")
+	}
+}
+
+// TestLimiterBlockedSetFull: with the blocked set full, a caller that
+// reaches the limit is still refused, from the failing set.
+func TestLimiterBlockedSetFull(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(testNow)
+	l := NewLimiter(2, time.Minute, clk)
+	l.blockCap = 1
+	fail := func() bool { return false }
+	for _, c := range []string{"a", "a", "b", "b"} {
+		l.Attempt(c, fail)
+	}
+	if l.blocked.len() != 1 || l.failing.len() != 1 {
+		t.Fatalf("blocked %d, failing %d, want 1 and 1", l.blocked.len(), l.failing.len())
+	}
+	for _, c := range []string{"a", "b"} {
+		if err := l.Admit(c); err == nil {
+			t.Fatalf("%s not blocked", c)
+		}
+	}
+}
+
+// TestLimiterFlood reproduces the attack of a full table: one caller
+// blocked, then 100,000 single failures from new callers. A new caller
+// with good credentials is still compared and admitted, and the blocked
+// caller is still blocked.
+func TestLimiterFlood(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 10)
+	bad := passwordRequest()
+	bad.Client.Secret = secret.New("guess")
+	bad.Caller = "192.0.2.1"
+	for i := 0; i < 10; i++ {
+		f.svc.Token(context.Background(), bad)
+	}
+	for i := 0; i < maxFailing+1; i++ {
+		bad.Caller = fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&0xff, i&0xff)
+		if _, err := f.svc.Token(context.Background(), bad); !isCode(err, wire.CodeInvalidClient) {
+			t.Fatalf("flood request %d: %v, want invalid_client", i, err)
+		}
+	}
+	good := passwordRequest()
+	good.Caller = "198.51.100.99"
+	if _, err := f.svc.Token(context.Background(), good); err != nil {
+		t.Fatalf("good credentials from a new caller after the flood: %v", err)
+	}
+	if err := f.svc.Admit("192.0.2.1"); err == nil {
+		t.Fatal("the blocked caller was freed by the flood")
 	}
 }
 
