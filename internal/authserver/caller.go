@@ -51,25 +51,34 @@ func (c callers) key(r *http.Request) string {
 		// which RemoteAddr spells as the key does, so no new string.
 		return r.RemoteAddr[:strings.LastIndexByte(r.RemoteAddr, ':')]
 	}
-	return callerKey(c.resolve(a.Unmap(), r.Header.Values("X-Forwarded-For")))
+	caller, ok := c.resolve(a.Unmap(), r.Header.Values("X-Forwarded-For"))
+	if !ok {
+		return unparsable
+	}
+	return callerKey(caller)
 }
 
-// resolve walks X-Forwarded-For from the right while the hops are trusted.
-func (c callers) resolve(peer netip.Addr, forwarded []string) netip.Addr {
+// unparsable is the one caller that every request whose X-Forwarded-For
+// has a hop we cannot read counts as: not the proxy, which would let one
+// such caller block everyone behind it, and not a new caller per request,
+// which would escape the limit.
+const unparsable = "unparsable"
+
+// resolve walks X-Forwarded-For from the right while the hops are trusted;
+// not ok if it meets a hop that is not an address.
+func (c callers) resolve(peer netip.Addr, forwarded []string) (netip.Addr, bool) {
 	caller := peer
 	for i := len(forwarded) - 1; i >= 0 && c.isTrusted(caller); i-- {
 		hops := strings.Split(forwarded[i], ",")
 		for j := len(hops) - 1; j >= 0 && c.isTrusted(caller); j-- {
 			a, ok := parseHop(hops[j])
 			if !ok {
-				// A trusted proxy would not write this: stop at the
-				// last address we believe.
-				return caller
+				return netip.Addr{}, false
 			}
 			caller = a
 		}
 	}
-	return caller
+	return caller, true
 }
 
 func (c callers) isTrusted(a netip.Addr) bool {

@@ -68,7 +68,7 @@ func TestClientAdvice(t *testing.T) {
 		s := newTestServer(t, 10)
 		st := s.base
 		st.ttl = ttl
-		s.h = build(logging.New(s.logs, "authserver", slog.LevelDebug), st, s.clock)
+		s.h, _ = build(logging.New(s.logs, "authserver", slog.LevelDebug), st, s.clock)
 		return s
 	}
 	const calls, every = 80, 250 * time.Millisecond // 20 s

@@ -24,7 +24,8 @@ func TestExpiry(t *testing.T) {
 	s := newTestServer(t, 10)
 	st := s.base
 	st.ttl = time.Second
-	auth := httptest.NewServer(build(logging.New(io.Discard, "authserver", slog.LevelInfo), st, s.clock))
+	h, _ := build(logging.New(io.Discard, "authserver", slog.LevelInfo), st, s.clock)
+	auth := httptest.NewServer(h)
 	t.Cleanup(auth.Close)
 	res := servicetest.Start(t, "resourceserver", resourceserver.Start, map[string]string{
 		"RESOURCE_ADDR": "127.0.0.1:0", "RESOURCE_AUTH_URL": auth.URL,

@@ -49,7 +49,7 @@ func newTestServer(t testing.TB, maxFailures int) testServer {
 		issuer: "http://localhost:5001", audience: "resourceserver", key: key,
 		ttl: 5 * time.Second, clients: clients, maxFailures: maxFailures,
 	}
-	h := build(logging.New(&logs, "authserver", slog.LevelDebug), st, clk)
+	h, _ := build(logging.New(&logs, "authserver", slog.LevelDebug), st, clk)
 	return testServer{h: h, clock: clk, logs: &logs, base: st}
 }
 
@@ -258,7 +258,7 @@ func TestBruteForce429(t *testing.T) {
 func TestBruteForceBehindProxy(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, 3)
-	s.h = build(logging.New(s.logs, "authserver", slog.LevelDebug), s.settings(t, "192.0.2.0/24"), s.clock)
+	s.h, _ = build(logging.New(s.logs, "authserver", slog.LevelDebug), s.settings(t, "192.0.2.0/24"), s.clock)
 	via := func(caller string) map[string]string { return map[string]string{"X-Forwarded-For": caller} }
 	for i := 0; i < 3; i++ {
 		check(t, s.do(t, request{path: "/token", basic: "1234:guess", body: pwGrant, header: via("203.0.113.66")}), want{401, "invalid_client", basicAuth})

@@ -15,7 +15,7 @@ import (
 )
 
 // build wires the service from its settings and warns about defaults.
-func build(log *slog.Logger, s settings, clk clock.Clock) http.Handler {
+func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, *metrics.Registry) {
 	if s.randomKey {
 		log.Warn("AUTH_SIGNING_KEY is empty: signing with a random key; tokens die with this process and no other replica accepts them")
 	}
@@ -33,7 +33,8 @@ func build(log *slog.Logger, s settings, clk clock.Clock) http.Handler {
 		jwt.NewVerifier(s.key, s.issuer, clk, s.verifiers...),
 		oauth.NewLimiter(s.maxFailures, time.Minute, clk),
 	)
-	return NewServer(log, svc, NewMetadata(s.issuer, s.clients.Scopes()), s.trustedProxies, metrics.NewRegistry())
+	reg := metrics.NewRegistry()
+	return NewServer(log, svc, NewMetadata(s.issuer, s.clients.Scopes()), s.trustedProxies, reg, s.server.MetricsAddr == ""), reg
 }
 
 // Start is Run in the background: it returns once the authserver listens,
@@ -44,7 +45,8 @@ func Start(ctx context.Context, args []string, getenv func(string) string, stdou
 	if ln == nil {
 		return nil, err
 	}
-	return ln.Serve(ctx, build(ln.Log, s, clock.System{}), nil), nil
+	h, reg := build(ln.Log, s, clock.System{})
+	return ln.Serve(ctx, h, reg, nil), nil
 }
 
 // Run runs the authserver with the command line args and the settings

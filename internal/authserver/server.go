@@ -46,9 +46,10 @@ func NewMetadata(issuer string, scopes []string) Metadata {
 
 // NewServer returns the authorization server's handler. trustedProxies are
 // the peers whose X-Forwarded-For names the caller (see callers); reg
-// records what it does and GET /metrics serves it.
-func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata, trustedProxies []netip.Prefix, reg *metrics.Registry) http.Handler {
+// records what it does, and GET /metrics serves it if metricsHere (else a
+// listener of its own does).
+func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata, trustedProxies []netip.Prefix, reg *metrics.Registry, metricsHere bool) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, svc, meta, callers{trusted: trustedProxies}, reg)
+	addRoutes(mux, svc, meta, callers{trusted: trustedProxies}, reg, metricsHere)
 	return httpx.Wrap(mux, log, httpx.JSONError, maxBody, reg.HTTP())
 }

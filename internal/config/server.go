@@ -16,15 +16,17 @@ import (
 const maxPEM = 1 << 20
 
 // ServerVars declares the settings every service has: its listen address
-// (PREFIX_ADDR, defaulting to addr), its TLS certificate and key, its drain
-// and connection cap, and LOG_LEVEL.
+// (PREFIX_ADDR, defaulting to addr), its TLS certificate and key, its drain,
+// its connection bounds, its metrics address and LOG_LEVEL.
 func ServerVars(prefix, addr string) []Var {
 	return []Var{
 		{Name: prefix + "_ADDR", Default: addr, Usage: "listen address"},
 		{Name: prefix + "_TLS_CERT_FILE", Usage: "PEM certificate; with " + prefix + "_TLS_KEY_FILE, serve HTTPS only", File: true},
 		{Name: prefix + "_TLS_KEY_FILE", Usage: "PEM private key for " + prefix + "_TLS_CERT_FILE", File: true},
 		{Name: prefix + "_DRAIN", Default: "2s", Usage: "on SIGTERM/SIGINT: how long to keep serving, /healthz 503 and keep-alives off, before stopping"},
-		{Name: prefix + "_MAX_CONNS", Default: "2048", Usage: "connections open at once; more wait to be accepted"},
+		{Name: prefix + "_MAX_CONNS", Default: "2048", Usage: "connections open at once; past it the longest idle one is closed, or a new one waits"},
+		{Name: prefix + "_MAX_NEW_CONNS_PER_IP", Default: "256", Usage: "connections from one IP address that have sent no complete request; past it the oldest is closed"},
+		{Name: prefix + "_METRICS_ADDR", Usage: "if set, serve /metrics on this address only (404 on " + prefix + "_ADDR)"},
 		{Name: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
 	}
 }
@@ -36,6 +38,8 @@ type Server struct {
 	// AddrSetting names the listen address's setting (AUTH_ADDR, say), for
 	// the error when the address is taken.
 	AddrSetting string
+	// MetricsAddrSetting names the metrics address's setting.
+	MetricsAddrSetting string
 }
 
 // LoadServer reads the settings ServerVars declares for prefix, loading the
@@ -49,11 +53,19 @@ func LoadServer(env *Env, prefix string, writeTimeout time.Duration) Server {
 			WriteTimeout: writeTimeout,
 			Drain:        env.Duration(prefix+"_DRAIN", 0, time.Minute),
 			MaxConns:     env.Int(prefix+"_MAX_CONNS", 1, 1_000_000),
+			MaxNewPerIP:  env.Int(prefix+"_MAX_NEW_CONNS_PER_IP", 1, 1_000_000),
+			MetricsAddr:  env.String(prefix + "_METRICS_ADDR"),
 		},
-		AddrSetting: addrName,
+		AddrSetting:        addrName,
+		MetricsAddrSetting: prefix + "_METRICS_ADDR",
 	}
 	if err := checkAddr(s.Addr); err != nil {
 		env.Fail(addrName, err)
+	}
+	if s.MetricsAddr != "" {
+		if err := checkAddr(s.MetricsAddr); err != nil {
+			env.Fail(s.MetricsAddrSetting, err)
+		}
 	}
 	s.TLS = loadTLS(env, prefix+"_TLS_CERT_FILE", prefix+"_TLS_KEY_FILE")
 	return s

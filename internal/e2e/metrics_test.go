@@ -218,3 +218,28 @@ func TestMetricsFlood(t *testing.T) {
 		t.Errorf("series per service grew from %v to %v", before, after)
 	}
 }
+
+// TestMetricsListener: with *_METRICS_ADDR set, /metrics is served there
+// and answers 404, in the service's own error shape, on its own address.
+func TestMetricsListener(t *testing.T) {
+	t.Parallel()
+	auth := startAuth(t, map[string]string{"AUTH_METRICS_ADDR": "127.0.0.1:0"})
+	res := startResource(t, auth.URL, map[string]string{"RESOURCE_METRICS_ADDR": "127.0.0.1:0"})
+	web := startWeb(t, auth.URL, res.URL, map[string]string{"WEBAPP_METRICS_ADDR": "127.0.0.1:0"})
+	client := newClient(t)
+	if status, _, body := call(t, client, "GET", web.URL+"/current_time", nil, ""); status != 200 {
+		t.Fatalf("flow: %d %s", status, body)
+	}
+	for _, s := range []*servicetest.Service{auth, res, web} {
+		if s.MetricsAddr == "" || s.MetricsAddr == s.Addr {
+			t.Fatalf("%s: metrics address %q", s.URL, s.MetricsAddr)
+		}
+		if status, _, body := call(t, client, "GET", s.URL+"/metrics", nil, ""); status != 404 {
+			t.Errorf("%s/metrics on the service's address: %d %s, want 404", s.URL, status, body)
+		}
+		m := scrape(t, client, &servicetest.Service{URL: "http://" + s.MetricsAddr})
+		if m[`oauthtime_http_requests_total{code="404",method="GET",route="other"}`] != 1 {
+			t.Errorf("%s: the 404 for /metrics is not counted on the metrics listener", s.URL)
+		}
+	}
+}

@@ -87,12 +87,20 @@ func TestDrain(t *testing.T) {
 	}
 }
 
-// TestMaxConns: past the cap, a new connection waits to be accepted until
-// one closes.
+// TestMaxConns: past the cap, a new connection closes the one idle
+// longest; when every connection is busy with a request, it waits to be
+// accepted until one is free.
 func TestMaxConns(t *testing.T) {
 	t.Parallel()
-	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "x") })
-	s := servicetest.Start(t, "test", serveWith(ServerConfig{MaxConns: 2}, h), nil)
+	release, started := make(chan struct{}), make(chan struct{}, 2)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "x") })
+	mux.HandleFunc("GET /block", func(w http.ResponseWriter, _ *http.Request) {
+		started <- struct{}{}
+		<-release
+		io.WriteString(w, "x")
+	})
+	s := servicetest.Start(t, "test", serveWith(ServerConfig{MaxConns: 2}, mux), nil)
 	first, second := dialRaw(t, s.Addr), dialRaw(t, s.Addr)
 	for _, c := range []*rawConn{first, second} {
 		if _, _, err := c.get("/"); err != nil {
@@ -100,17 +108,69 @@ func TestMaxConns(t *testing.T) {
 		}
 	}
 	third := dialRaw(t, s.Addr)
+	if _, _, err := third.get("/"); err != nil {
+		t.Fatalf("a new connection with the cap reached by idle ones: %v", err)
+	}
+	if _, _, err := first.get("/"); err == nil {
+		t.Fatal("the longest idle connection was not closed to admit a new one")
+	}
+
+	busy := make(chan error, 2)
+	for _, c := range []*rawConn{second, third} {
+		go func() { _, _, err := c.get("/block"); busy <- err }()
+	}
+	<-started
+	<-started
+	fourth := dialRaw(t, s.Addr)
 	answered := make(chan error, 1)
-	go func() { _, _, err := third.get("/"); answered <- err }()
+	go func() { _, _, err := fourth.get("/"); answered <- err }()
 	select {
 	case err := <-answered:
-		t.Fatalf("a third connection was served with a cap of 2 (%v)", err)
+		t.Fatalf("a connection was served past the cap of 2 with both busy (%v)", err)
 	case <-time.After(100 * time.Millisecond): // a negative: it does not come
 	}
-	first.c.Close()
-	if err := <-answered; err != nil {
-		t.Fatalf("the waiting connection after one closed: %v", err)
+	close(release)
+	for i := 0; i < 2; i++ {
+		if err := <-busy; err != nil {
+			t.Fatal(err)
+		}
 	}
+	if err := <-answered; err != nil {
+		t.Fatalf("the waiting connection after the busy ones were answered: %v", err)
+	}
+}
+
+// TestConnsHeldByOneAddress: idle keep-alive connections past the cap, or
+// thousands of connections that send nothing, all from one address, leave
+// a new caller answered at once.
+func TestConnsHeldByOneAddress(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", HandleHealthz())
+	s := servicetest.Start(t, "test", serveWith(ServerConfig{MaxConns: 2048, MaxNewPerIP: 256}, mux), nil)
+	probe := func(what string) {
+		t.Helper()
+		c := http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := c.Get(s.URL + "/healthz")
+		if err != nil {
+			t.Fatalf("after %s: %v", what, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("after %s: status %d", what, resp.StatusCode)
+		}
+	}
+	for i := 0; i < 2100; i++ {
+		c := dialRaw(t, s.Addr)
+		if _, _, err := c.get("/healthz"); err != nil {
+			t.Fatalf("idle connection %d: %v", i, err)
+		}
+	}
+	probe("2,100 idle keep-alive connections")
+	for i := 0; i < 5000; i++ {
+		dialRaw(t, s.Addr) // sends nothing
+	}
+	probe("5,000 connections that send nothing")
 }
 
 // TestFormRequestRetried: when a kept-alive connection is closed under a
@@ -165,5 +225,49 @@ func TestFormRequestRetried(t *testing.T) {
 	}
 	if n := requests.Load(); n != 3 {
 		t.Fatalf("the server read %d requests, want 3 (one sent again)", n)
+	}
+}
+
+// TestStopServesQueued: connections that the kernel accepted but the server
+// had not yet taken when it stops are answered, each with Connection:
+// close, not reset.
+func TestStopServesQueued(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /x", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "x") })
+	started := make(chan struct{})
+	mux.HandleFunc("GET /block", func(w http.ResponseWriter, _ *http.Request) { close(started); <-release; io.WriteString(w, "x") })
+	// A cap of one, held by a request in flight: the rest wait in the
+	// kernel's queue, as new connections do at the end of a busy drain.
+	s := servicetest.Start(t, "test", serveWith(ServerConfig{MaxConns: 1}, mux), nil)
+	busy := dialRaw(t, s.Addr)
+	blocked := make(chan error, 1)
+	go func() { _, _, err := busy.get("/block"); blocked <- err }()
+	<-started
+	queued := make([]*rawConn, 20)
+	for i := range queued {
+		queued[i] = dialRaw(t, s.Addr)
+		io.WriteString(queued[i].c, "GET /x HTTP/1.1\r\nHost: test\r\n\r\n")
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.Stop() }()
+	for i, c := range queued {
+		c.c.SetDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(c.br, nil)
+		if err != nil {
+			t.Fatalf("queued connection %d: %v", i, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !resp.Close {
+			t.Fatalf("queued connection %d: status %d, Connection: close %v", i, resp.StatusCode, resp.Close)
+		}
+	}
+	close(release)
+	if err := <-blocked; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -10,6 +10,8 @@ package httpx
 import (
 	"encoding/json"
 	"net/http"
+
+	"oauthtime/internal/metrics"
 )
 
 // ErrorWriter writes an error response in a service's own shape. code is a
@@ -94,6 +96,15 @@ func SafeText(s string) string {
 }
 
 func safeByte(c byte) bool { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' }
+
+// AddProbes adds the routes every service has beside its API: GET
+// /healthz, and GET /metrics, serving reg, if metricsHere.
+func AddProbes(mux *http.ServeMux, reg *metrics.Registry, metricsHere bool) {
+	mux.Handle("GET /healthz", HandleHealthz())
+	if metricsHere {
+		mux.Handle("GET /metrics", reg.Handler())
+	}
+}
 
 // HandleHealthz answers GET /healthz for every service: 200 while it
 // serves, 503 while it drains before stopping.

@@ -3,13 +3,13 @@ package httpx
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -38,8 +38,14 @@ type ServerConfig struct {
 	// connection, so that callers move away before it stops accepting.
 	Drain time.Duration
 	// MaxConns caps the connections open at once; 0 is no cap. Past it,
-	// new connections wait in the kernel's queue.
+	// the longest idle connection is closed to admit a new one.
 	MaxConns int
+	// MaxNewPerIP bounds the connections from one address that have
+	// sent no complete request; 0 is no bound.
+	MaxNewPerIP int
+	// MetricsAddr, if set, is a second listener's address, serving
+	// /metrics alone; the service's own address then answers 404 there.
+	MetricsAddr string
 }
 
 // Scheme is "https" for a server with TLS, else "http".
@@ -56,13 +62,7 @@ func Listen(cfg ServerConfig) (net.Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.MaxConns > 0 {
-		ln = limitListener(ln, cfg.MaxConns)
-	}
-	if cfg.TLS != nil {
-		ln = tls.NewListener(ln, cfg.TLS)
-	}
-	return ln, nil
+	return newListener(ln, cfg.MaxConns, cfg.MaxNewPerIP), nil
 }
 
 // Serve serves h on ln, which Listen opened for cfg, until ctx is done,
@@ -71,6 +71,10 @@ func Listen(cfg ServerConfig) (net.Listener, error) {
 func Serve(ctx context.Context, log *slog.Logger, cfg ServerConfig, ln net.Listener, h http.Handler) error {
 	var accepted, open atomic.Int64
 	var draining atomic.Bool
+	lim, _ := ln.(*listener)
+	if cfg.TLS != nil {
+		ln = tls.NewListener(ln, cfg.TLS)
+	}
 	srv := &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if draining.Load() {
@@ -83,7 +87,10 @@ func Serve(ctx context.Context, log *slog.Logger, cfg ServerConfig, ln net.Liste
 		BaseContext: func(net.Listener) context.Context {
 			return context.WithValue(context.Background(), drainKey{}, &draining)
 		},
-		ConnState: func(_ net.Conn, state http.ConnState) {
+		ConnState: func(c net.Conn, state http.ConnState) {
+			if lim != nil {
+				lim.connState(c, state)
+			}
 			switch state {
 			case http.StateNew:
 				accepted.Add(1)
@@ -124,15 +131,23 @@ func Serve(ctx context.Context, log *slog.Logger, cfg ServerConfig, ln net.Liste
 			running = false
 		}
 	}
+	// Idle connections are left open, not closed under a caller that may
+	// be sending on one right now: each closes after its next answer, or
+	// at the end of the drain.
+	draining.Store(true)
 	if cfg.Drain > 0 {
-		// Idle connections are left open, not closed under a caller that
-		// may be sending on one right now: each closes after its next
-		// answer, or at the end of the drain.
-		draining.Store(true)
 		log.Info("draining", slog.String("drain", cfg.Drain.String()))
 		select {
 		case <-time.After(cfg.Drain):
 		case err := <-served:
+			return err
+		}
+	}
+	if lim != nil {
+		// Serve what the kernel has queued, each with Connection: close,
+		// rather than reset it by closing the listener under it.
+		lim.finish()
+		if err := <-served; !errors.Is(err, net.ErrClosed) {
 			return err
 		}
 	}
@@ -143,7 +158,9 @@ func Serve(ctx context.Context, log *slog.Logger, cfg ServerConfig, ln net.Liste
 		log.Warn("in-flight requests cut off", slog.String("error", err.Error()))
 		srv.Close()
 	}
-	<-served
+	if lim == nil {
+		<-served
+	}
 	// How many connections were accepted tells whether clients reuse them.
 	log.Info("stopped", slog.Int64("connections_accepted", accepted.Load()))
 	return nil
@@ -158,55 +175,28 @@ func Draining(ctx context.Context) bool {
 	return d != nil && d.Load()
 }
 
-// limitListener accepts at most max connections open at once: past it,
-// Accept waits for one to close. Without a cap, idle keep-alive
-// connections cost memory without bound.
-func limitListener(ln net.Listener, max int) net.Listener {
-	return &limited{Listener: ln, slots: make(chan struct{}, max), done: make(chan struct{})}
-}
-
-type limited struct {
-	net.Listener
-	slots     chan struct{}
-	done      chan struct{}
-	closeOnce sync.Once
-}
-
-func (l *limited) Accept() (net.Conn, error) {
-	select {
-	case l.slots <- struct{}{}:
-	case <-l.done:
-		return nil, net.ErrClosed
+// ServeMetrics serves GET /metrics with h on ln, a listener of its own for
+// scrapers, and returns the function that stops it. Only /metrics is there,
+// so its errors are plain net/http ones.
+func ServeMetrics(log *slog.Logger, ln net.Listener, h http.Handler) (stop func()) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      readTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	c, err := l.Listener.Accept()
-	if err != nil {
-		<-l.slots
-		return nil, err
+	log.Info("metrics listening", slog.String("addr", ln.Addr().String()))
+	done := make(chan struct{})
+	go func() { defer close(done); srv.Serve(ln) }()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+		defer cancel()
+		srv.Shutdown(ctx)
+		<-done
 	}
-	return &limitedConn{Conn: c, release: func() { <-l.slots }}, nil
-}
-
-func (l *limited) Close() error {
-	l.closeOnce.Do(func() { close(l.done) })
-	return l.Listener.Close()
-}
-
-type limitedConn struct {
-	net.Conn
-	once    sync.Once
-	release func()
-}
-
-func (c *limitedConn) Close() error {
-	c.once.Do(c.release)
-	return c.Conn.Close()
-}
-
-// CloseWrite lets the server half-close before it closes, as it does after
-// an error answer, so the caller reads the answer rather than a reset.
-func (c *limitedConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return nil
 }

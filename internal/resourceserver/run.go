@@ -15,11 +15,11 @@ import (
 
 // build wires the resourceserver from its settings, reading the time from
 // clk, and returns its handler and its client of the authserver.
-func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, *httpx.Client) {
+func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, *metrics.Registry, *httpx.Client) {
 	reg := metrics.NewRegistry()
 	client := httpx.NewClient(s.timeout, s.roots, reg.Upstream("authserver"))
 	guard := resource.NewGuard(newIntrospector(client, s.authURL, s.clientID, s.secret), s.audience)
-	return NewServer(log, guard, resource.NewTime(clk), reg), client
+	return NewServer(log, guard, resource.NewTime(clk), reg, s.server.MetricsAddr == ""), reg, client
 }
 
 // Start is Run in the background: it returns once the resourceserver
@@ -33,8 +33,8 @@ func Start(ctx context.Context, args []string, getenv func(string) string, stdou
 	if s.secret.Reveal() == defaultSecret {
 		ln.Log.Warn("RESOURCE_CLIENT_SECRET is the default: set it for production")
 	}
-	h, client := build(ln.Log, s, clock.System{})
-	return ln.Serve(ctx, h, func() {
+	h, reg, client := build(ln.Log, s, clock.System{})
+	return ln.Serve(ctx, h, reg, func() {
 		ln.Log.Info("upstream connections", slog.Int64("opened", client.Dials()))
 		client.Close()
 	}), nil

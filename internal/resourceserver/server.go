@@ -19,23 +19,23 @@ import (
 const maxBody = 4 << 10
 
 // NewServer returns the resource server's handler. reg records what it
-// does and GET /metrics serves it.
-func NewServer(log *slog.Logger, guard *resource.Guard, tm resource.Time, reg *metrics.Registry) http.Handler {
+// does, and GET /metrics serves it if metricsHere (else a listener of its
+// own does).
+func NewServer(log *slog.Logger, guard *resource.Guard, tm resource.Time, reg *metrics.Registry, metricsHere bool) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, guard, tm, reg)
+	addRoutes(mux, guard, tm, reg, metricsHere)
 	return httpx.Wrap(mux, log, httpx.JSONError, maxBody, reg.HTTP())
 }
 
 // addRoutes is the resourceserver's whole API surface.
-func addRoutes(mux *http.ServeMux, guard *resource.Guard, tm resource.Time, reg *metrics.Registry) {
+func addRoutes(mux *http.ServeMux, guard *resource.Guard, tm resource.Time, reg *metrics.Registry, metricsHere bool) {
 	mux.Handle("GET /current_time", handleResource(guard, wire.ScopeCurrentTime, func() any {
 		return currentTime{tm.Current()}
 	}))
 	mux.Handle("GET /epoch_time", handleResource(guard, wire.ScopeEpochTime, func() any {
 		return epochTime{tm.Epoch()}
 	}))
-	mux.Handle("GET /healthz", httpx.HandleHealthz())
-	mux.Handle("GET /metrics", reg.Handler())
+	httpx.AddProbes(mux, reg, metricsHere)
 }
 
 type currentTime struct {

@@ -91,7 +91,7 @@ func newTestServer(t *testing.T, authURL string) (http.Handler, *bytes.Buffer) {
 	t.Cleanup(client.Close)
 	guard := resource.NewGuard(newIntrospector(client, authURL, rsID, secret.New(rsSecret)), "resourceserver")
 	log := logging.New(&logs, "resourceserver", slog.LevelInfo)
-	return NewServer(log, guard, resource.NewTime(clock.NewManual(testNow)), metrics.NewRegistry()), &logs
+	return NewServer(log, guard, resource.NewTime(clock.NewManual(testNow)), metrics.NewRegistry(), true), &logs
 }
 
 // TestResourceServer has a row for each answer of the resourceserver that

@@ -17,6 +17,7 @@ import (
 	"oauthtime/internal/config"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/logging"
+	"oauthtime/internal/metrics"
 )
 
 // Listen takes a service from its command line to an open listener:
@@ -80,12 +81,19 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []config.V
 	if err != nil {
 		return nil, s, config.Report(log, &config.Error{Setting: srv.AddrSetting, Err: err, Cannot: true})
 	}
+	var metricsLn net.Listener
+	if srv.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", srv.MetricsAddr); err != nil {
+			ln.Close()
+			return nil, s, config.Report(log, &config.Error{Setting: srv.MetricsAddrSetting, Err: err, Cannot: true})
+		}
+	}
 	for name := range fileValues {
 		if envOnly(name) != "" {
 			log.Warn("the environment overrides the settings file", slog.String("setting", name), slog.String("env_file", flags.EnvFile))
 		}
 	}
-	return &Listener{Log: log, ln: ln, srv: srv.ServerConfig, out: out}, s, nil
+	return &Listener{Log: log, ln: ln, metrics: metricsLn, srv: srv.ServerConfig, out: out}, s, nil
 }
 
 // Settings are a service's settings, read and checked; Server says where
@@ -97,20 +105,28 @@ type Settings interface {
 // Listener is a service's open listener, not yet serving, and its logger.
 type Listener struct {
 	// Log writes the service's JSON log lines.
-	Log *slog.Logger
-	ln  net.Listener
-	srv httpx.ServerConfig
-	out *logging.Output
+	Log     *slog.Logger
+	ln      net.Listener
+	metrics net.Listener // nil: /metrics is on ln
+	srv     httpx.ServerConfig
+	out     *logging.Output
 }
 
-// Serve serves h in the background until ctx is done; stop, if not nil,
+// Serve serves h in the background until ctx is done, and reg's /metrics
+// on a listener of its own if the settings name one; stop, if not nil,
 // runs once the server has stopped (to close upstream connections, say).
-func (l *Listener) Serve(ctx context.Context, h http.Handler, stop func()) *Running {
+func (l *Listener) Serve(ctx context.Context, h http.Handler, reg *metrics.Registry, stop func()) *Running {
 	addr := l.ln.Addr().String()
 	r := &Running{addr: addr, url: l.srv.Scheme() + "://" + addr, done: make(chan struct{})}
+	stopMetrics := func() {}
+	if l.metrics != nil {
+		r.metricsAddr = l.metrics.Addr().String()
+		stopMetrics = httpx.ServeMetrics(l.Log, l.metrics, reg.Handler())
+	}
 	go func() {
 		defer close(r.done)
 		err := httpx.Serve(ctx, l.Log, l.srv, l.ln, h)
+		stopMetrics()
 		if stop != nil {
 			stop()
 		}
@@ -145,7 +161,8 @@ func TuneGC(getenv func(string) string) {
 
 // Running is a service that is serving.
 type Running struct {
-	addr, url string
+	addr, url   string
+	metricsAddr string
 	done      chan struct{} // closed when it has stopped
 	err       error
 }
@@ -153,6 +170,10 @@ type Running struct {
 // Addr is the address the service listens on: with port 0 in its
 // settings, the port the kernel chose.
 func (r *Running) Addr() string { return r.addr }
+
+// MetricsAddr is the address of the service's metrics listener, or "" if
+// /metrics is served on Addr.
+func (r *Running) MetricsAddr() string { return r.metricsAddr }
 
 // URL is the service's base URL, such as http://127.0.0.1:5001.
 func (r *Running) URL() string { return r.url }

@@ -31,6 +31,8 @@ type StartFunc[R Running] func(ctx context.Context, args []string, getenv func(s
 type Service struct {
 	// Addr is the address it listens on, URL its base URL.
 	Addr, URL string
+	// MetricsAddr is the address of its metrics listener, if it has one.
+	MetricsAddr string
 	// Logs is everything it has logged.
 	Logs *Logs
 
@@ -86,6 +88,9 @@ func startService[R Running](t testing.TB, name string, start StartFunc[R], env 
 		t.Fatalf("%s did not start: %v\n%s", name, err, logs)
 	}
 	s := &Service{Addr: r.Addr(), URL: r.URL(), Logs: logs, cancel: cancel, wait: r.Wait}
+	if m, ok := any(r).(interface{ MetricsAddr() string }); ok {
+		s.MetricsAddr = m.MetricsAddr()
+	}
 	t.Cleanup(func() {
 		if err := s.Stop(); err != nil {
 			t.Errorf("%s: %v", name, err)

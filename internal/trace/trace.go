@@ -50,7 +50,7 @@ func Start(requestID string, parents, states []string) *Span {
 	if len(parents) == 1 {
 		if traceID, _, flags, ok := Parse(parents[0]); ok {
 			s := &Span{RequestID: requestID, TraceID: traceID, SpanID: newID(8), Flags: flags}
-			if state := strings.Join(states, ","); len(state) <= MaxState {
+			if state := strings.Join(states, ","); len(state) <= MaxState && ValidState(state) {
 				s.State = state
 			}
 			return s
@@ -97,6 +97,64 @@ func Parse(v string) (traceID, parentID, flags string, ok bool) {
 		return "", "", "", false
 	}
 	return traceID, parentID, flags, true
+}
+
+// ValidState reports whether v is a tracestate as W3C Trace Context
+// (Level 1) writes it: at most 32 list members key=value, separated by
+// commas with optional spaces or tabs around them; empty members are
+// allowed, and a key appears once.
+func ValidState(v string) bool {
+	seen := make(map[string]bool)
+	for _, m := range strings.Split(v, ",") {
+		m = strings.Trim(m, " \t")
+		if m == "" {
+			continue
+		}
+		k, val, ok := strings.Cut(m, "=")
+		if !ok || !validKey(k) || !validValue(val) || seen[k] || len(seen) == 32 {
+			return false
+		}
+		seen[k] = true
+	}
+	return true
+}
+
+// validKey: a simple key, lcalpha then up to 255 of lcalpha, digits and
+// _-*/; or tenant@system, a tenant of up to 241 starting with lcalpha or a
+// digit, a system of up to 14 starting with lcalpha.
+func validKey(k string) bool {
+	tenant, system, multi := strings.Cut(k, "@")
+	if !multi {
+		return keyPart(k, 256, false)
+	}
+	return keyPart(tenant, 241, true) && keyPart(system, 14, false)
+}
+
+func keyPart(s string, max int, digitFirst bool) bool {
+	if len(s) == 0 || len(s) > max || !(s[0] >= 'a' && s[0] <= 'z' || digitFirst && s[0] >= '0' && s[0] <= '9') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("_-*/", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// validValue: up to 256 printable ASCII characters but ',' and '=', the
+// last not a space.
+func validValue(v string) bool {
+	if len(v) == 0 || len(v) > 256 || v[len(v)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c > 0x7e || c == ',' || c == '=' {
+			return false
+		}
+	}
+	return true
 }
 
 // lowerHex is what trace IDs, span IDs and flags are written in.

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -140,5 +141,51 @@ func TestLowerHex(t *testing.T) {
 		if got, want := lowerHex.All(string([]byte{byte(c)})), strings.IndexByte("0123456789abcdef", byte(c)) >= 0; got != want {
 			t.Errorf("lowerHex.All(%q) = %v, want %v", c, got, want)
 		}
+	}
+}
+
+// TestValidState: tracestate is forwarded only when it follows W3C Trace
+// Context's list-member grammar; anything else is dropped.
+func TestValidState(t *testing.T) {
+	t.Parallel()
+	members := func(n int) string {
+		m := make([]string, n)
+		for i := range m {
+			m[i] = fmt.Sprintf("k%d=v", i)
+		}
+		return strings.Join(m, ",")
+	}
+	for _, tc := range []struct {
+		state string
+		ok    bool
+	}{
+		{"rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", true},
+		{"", true},
+		{"a=1, \tb=2", true},
+		{"a=1,,b=2", true},
+		{"fw529a3039@dt=0a5,1tenant@vendor=x", true},
+		{"a=b c", true},
+		{members(32), true},
+		{members(33), false},
+		{"a=\x80\xff", false},
+		{"a=x\ty", false},
+		{"A=1", false},
+		{"1a=1", false},
+		{"a", false},
+		{"a=", false},
+		{"a=b=c", false},
+		{"a=1,a=2", false},
+		{"t@Vendor=1", false},
+		{"t@vendorvendorvendor=1", false},
+		{strings.Repeat("a", 257) + "=1", false},
+		{"a=" + strings.Repeat("v", 257), false},
+	} {
+		if got := ValidState(tc.state); got != tc.ok {
+			t.Errorf("ValidState(%q) = %v, want %v", tc.state, got, tc.ok)
+		}
+	}
+	valid := "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	if s := Start("r", []string{valid}, []string{"a=\x80\xff"}); s.State != "" {
+		t.Errorf("invalid tracestate forwarded: %q", s.State)
 	}
 }

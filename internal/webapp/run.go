@@ -14,7 +14,7 @@ import (
 
 // build wires the webapp from its settings, and returns its handler and
 // what to run once it has stopped.
-func build(log *slog.Logger, s settings) (http.Handler, func()) {
+func build(log *slog.Logger, s settings) (http.Handler, *metrics.Registry, func()) {
 	if s.secret.Reveal() == defaultClientSecret {
 		log.Warn("WEBAPP_CLIENT_SECRET is the default: set it for production")
 	}
@@ -36,7 +36,7 @@ func build(log *slog.Logger, s settings) (http.Handler, func()) {
 		authClient.Close()
 		resourceClient.Close()
 	}
-	return NewServer(log, f, s.owner, reg), stop
+	return NewServer(log, f, s.owner, reg, s.server.MetricsAddr == ""), reg, stop
 }
 
 // Start is Run in the background: it returns once the webapp listens. A
@@ -48,8 +48,8 @@ func Start(ctx context.Context, args []string, getenv func(string) string, stdou
 	if ln == nil {
 		return nil, err
 	}
-	h, stop := build(ln.Log, s)
-	return ln.Serve(ctx, h, stop), nil
+	h, reg, stop := build(ln.Log, s)
+	return ln.Serve(ctx, h, reg, stop), nil
 }
 
 // Run runs the webapp with the command line args and the settings getenv

@@ -22,16 +22,16 @@ import (
 const maxBody = 4 << 10
 
 // NewServer returns the webapp's handler. owner is the resource owner used
-// when a caller sends no credentials; reg records what it does and GET
-// /metrics serves it.
-func NewServer(log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry) http.Handler {
+// when a caller sends no credentials; reg records what it does, and GET
+// /metrics serves it if metricsHere (else a listener of its own does).
+func NewServer(log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry, metricsHere bool) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, f, owner, reg)
+	addRoutes(mux, f, owner, reg, metricsHere)
 	return httpx.Wrap(mux, log, writeErrorBody, maxBody, reg.HTTP())
 }
 
 // addRoutes is the webapp's whole API surface.
-func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry) {
+func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry, metricsHere bool) {
 	mux.Handle("GET /current_time", handleFetch(owner, func(r *http.Request, o fetch.Owner) (answer, error) {
 		t, err := f.CurrentTime(r.Context(), o)
 		return answer{text: t, json: currentTime(t)}, err
@@ -40,8 +40,7 @@ func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner, reg *met
 		t, err := f.EpochTime(r.Context(), o)
 		return answer{text: strconv.FormatInt(t, 10), json: epochTime(t)}, err
 	}))
-	mux.Handle("GET /healthz", httpx.HandleHealthz())
-	mux.Handle("GET /metrics", reg.Handler())
+	httpx.AddProbes(mux, reg, metricsHere)
 }
 
 // answer is a resource in the webapp's two forms.
@@ -72,6 +71,17 @@ func (e epochTime) AppendJSON(b []byte) []byte {
 
 func handleFetch(defaultOwner fetch.Owner, get func(*http.Request, fetch.Owner) (answer, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			// The headers a GET's answer has, and no call upstream: a
+			// HEAD would spend a token and an introspection on a body
+			// no one reads.
+			if wantsJSON(r) {
+				w.Header().Set("Content-Type", "application/json")
+			} else {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			}
+			return
+		}
 		owner, err := callerOwner(r, defaultOwner)
 		if err != nil {
 			writeError(w, r, err)

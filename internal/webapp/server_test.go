@@ -109,7 +109,7 @@ func (u *upstreams) handlerWithTimeout(t *testing.T, timeout time.Duration) (htt
 	t.Cleanup(resClient.Close)
 	f := fetch.New(newTokenClient(authClient, u.auth.URL, clientID, secret.New(clientSecret)), newResourceClient(resClient, u.res.URL))
 	log := logging.New(&logs, "webapp", slog.LevelInfo)
-	return NewServer(log, f, fetch.Owner{Username: "bob", Password: secret.New("bob-pass")}, metrics.NewRegistry()), &logs
+	return NewServer(log, f, fetch.Owner{Username: "bob", Password: secret.New("bob-pass")}, metrics.NewRegistry(), true), &logs
 }
 
 // TestWebapp has a row for each answer and rule of README.md's webapp
@@ -309,4 +309,24 @@ func TestCallerHangsUp(t *testing.T) {
 		t.Fatal("the upstream call went on after the caller left")
 	}
 	<-done
+}
+
+// TestHeadNoUpstreamCall: HEAD is answered with a GET's headers and no
+// call upstream, so it spends no token and no introspection.
+func TestHeadNoUpstreamCall(t *testing.T) {
+	t.Parallel()
+	u := newUpstreams(t)
+	h, _ := u.handler(t)
+	for _, path := range []string{"/current_time", "/epoch_time"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, path, nil))
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "text/plain; charset=utf-8" || rec.Body.Len() != 0 {
+			t.Errorf("HEAD %s: %d %q %q", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+		}
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if len(u.tokenReqs) != 0 || len(u.resReqs) != 0 {
+		t.Fatalf("HEAD called upstream: %d token requests, %d resource requests", len(u.tokenReqs), len(u.resReqs))
+	}
 }
