@@ -163,8 +163,8 @@ func TuneGC(getenv func(string) string) {
 type Running struct {
 	addr, url   string
 	metricsAddr string
-	done      chan struct{} // closed when it has stopped
-	err       error
+	done        chan struct{} // closed when it has stopped
+	err         error
 }
 
 // Addr is the address the service listens on: with port 0 in its
