@@ -17,7 +17,6 @@ import (
 	"oauthtime/internal/clock"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/jwt"
-	"oauthtime/internal/requestid"
 	"oauthtime/internal/trace"
 	"oauthtime/internal/wire"
 )
@@ -58,11 +57,11 @@ func bareAnswers(t testing.TB) (tokenJSON, activeJSON string) {
 // caller's request ID or, as a real service makes one, an ID of the same
 // length.
 func bareJSON(w http.ResponseWriter, r *http.Request, body string, noStore bool) {
-	id := r.Header.Get(requestid.Header)
+	id := r.Header.Get(trace.RequestIDHeader)
 	if id == "" {
 		id = bareID
 	}
-	w.Header().Set(requestid.Header, id)
+	w.Header().Set(trace.RequestIDHeader, id)
 	if noStore {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Pragma", "no-cache")
@@ -90,7 +89,7 @@ func bareAuth(tokenJSON, activeJSON string) http.Handler {
 
 // bareHeaders sets what the real services send on every upstream call.
 func bareHeaders(req *http.Request, r *http.Request) {
-	req.Header.Set(requestid.Header, r.Header.Get(requestid.Header))
+	req.Header.Set(trace.RequestIDHeader, r.Header.Get(trace.RequestIDHeader))
 	req.Header.Set(trace.Header, bareParent)
 }
 
@@ -120,7 +119,7 @@ func bareResource(authURL string, c *httpx.Client) http.Handler {
 func bareWeb(authURL, resURL string, authC, resC *httpx.Client) http.Handler {
 	basic := wire.BasicAuthorization("1234", "qwerty")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Header.Set(requestid.Header, bareID)
+		r.Header.Set(trace.RequestIDHeader, bareID)
 		form := url.Values{"grant_type": {"password"}, "username": {"bob"}, "password": {"bob-pass"}, "scope": {"current_time"}}
 		req, _ := http.NewRequest(http.MethodPost, authURL+"/token", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -143,7 +142,7 @@ func bareWeb(authURL, resURL string, authC, resC *httpx.Client) http.Handler {
 			http.Error(w, "resource failed", http.StatusBadGateway)
 			return
 		}
-		w.Header().Set(requestid.Header, bareID)
+		w.Header().Set(trace.RequestIDHeader, bareID)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, ct.CurrentTime+"\n")
 	})

@@ -10,7 +10,6 @@ import (
 
 	"oauthtime/internal/logging"
 	"oauthtime/internal/metrics"
-	"oauthtime/internal/requestid"
 	"oauthtime/internal/trace"
 )
 
@@ -65,8 +64,8 @@ func benchRequest() *http.Request {
 		Proto:      "HTTP/1.1",
 		ProtoMajor: 1, ProtoMinor: 1,
 		Header: http.Header{
-			requestid.Header: {"0123456789abcdef0123456789abcdef"},
-			trace.Header:     {"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"},
+			trace.RequestIDHeader: {"0123456789abcdef0123456789abcdef"},
+			trace.Header:          {"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"},
 		},
 		Body:       http.NoBody,
 		Host:       "127.0.0.1:5002",

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"oauthtime/internal/metrics"
-	"oauthtime/internal/requestid"
 	"oauthtime/internal/trace"
 )
 
@@ -81,7 +80,7 @@ func (c *Client) Call(req *http.Request, max int64) (status int, body []byte, er
 		// One allocation for the values, each a slice of it; the names
 		// are canonical already.
 		v := []string{span.RequestID, span.Child(), span.State}
-		req.Header[requestid.Header] = v[0:1:1]
+		req.Header[trace.RequestIDHeader] = v[0:1:1]
 		req.Header[trace.Header] = v[1:2:2]
 		if span.State != "" {
 			req.Header[trace.StateHeader] = v[2:3:3]

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"oauthtime/internal/metrics"
-	"oauthtime/internal/requestid"
 	"oauthtime/internal/trace"
 )
 
@@ -42,14 +41,14 @@ func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	// One ID or none: a repeated header is as untrustworthy as a bad one.
 	// The header names are canonical already: indexed, not looked up.
-	ids := r.Header[requestid.Header]
-	if len(ids) != 1 || !requestid.Valid(ids[0]) {
-		ids = []string{requestid.New()}
+	ids := r.Header[trace.RequestIDHeader]
+	if len(ids) != 1 || !trace.ValidRequestID(ids[0]) {
+		ids = []string{trace.NewRequestID()}
 	}
 	id := ids[0]
 	// The caller's own value, echoed: net/http only reads it, and neither
 	// header is changed after.
-	w.Header()[requestid.Header] = ids
+	w.Header()[trace.RequestIDHeader] = ids
 	ctx := trace.NewContext(r.Context(), trace.Start(id, r.Header[trace.Header], r.Header[trace.StateHeader]))
 	r = r.WithContext(ctx)
 	if r.Body != http.NoBody { // a GET has none to cap

@@ -506,8 +506,8 @@ func TestB64URLAlphabet(t *testing.T) {
 	t.Parallel()
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	for c := 0; c < 256; c++ {
-		if got, want := b64url.All(string([]byte{byte(c)})), strings.IndexByte(alphabet, byte(c)) >= 0; got != want {
-			t.Errorf("b64url.All(%q) = %v, want %v", c, got, want)
+		if got, want := b64url(string([]byte{byte(c)})), strings.IndexByte(alphabet, byte(c)) >= 0; got != want {
+			t.Errorf("b64url(%q) = %v, want %v", c, got, want)
 		}
 	}
 }

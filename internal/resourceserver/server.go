@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"oauthtime/internal/bearer"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/metrics"
 	"oauthtime/internal/resource"
@@ -63,9 +62,9 @@ func (e epochTime) AppendJSON(b []byte) []byte {
 // handleResource serves a resource that needs scope.
 func handleResource(guard *resource.Guard, scope string, read func() any) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, err := bearer.Parse(r.Header.Values("Authorization"))
+		token, err := wire.ParseBearer(r.Header.Values("Authorization"))
 		if err == nil && r.URL.RawQuery != "" && r.URL.Query().Has("access_token") {
-			err = bearer.ErrMalformed // two methods at once (RFC 6750 §2)
+			err = wire.ErrMalformed // two methods at once (RFC 6750 §2)
 		}
 		if err != nil {
 			writeError(w, r, scope, err)
@@ -86,9 +85,9 @@ func writeError(w http.ResponseWriter, r *http.Request, scope string, err error)
 	status, code, description := http.StatusInternalServerError, wire.CodeServerError, "internal error"
 	var re *resource.Error
 	switch {
-	case errors.Is(err, bearer.ErrNoToken):
+	case errors.Is(err, wire.ErrNoToken):
 		status, code, description = http.StatusUnauthorized, "unauthorized", "a Bearer token is required"
-	case errors.Is(err, bearer.ErrMalformed):
+	case errors.Is(err, wire.ErrMalformed):
 		status, code, description = http.StatusBadRequest, wire.CodeInvalidRequest, "the Authorization header must be Bearer and one b64token"
 	case errors.As(err, &re):
 		switch re.Kind {

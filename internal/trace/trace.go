@@ -14,8 +14,6 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"strings"
-
-	"oauthtime/internal/charset"
 )
 
 // The headers, in Go's canonical form so that reading and setting them
@@ -82,7 +80,7 @@ func (s *Span) Child() string {
 // fe) may add fields after a dash, which are ignored. Version ff, upper
 // case hex, all-zero IDs and anything else malformed are not ok.
 func Parse(v string) (traceID, parentID, flags string, ok bool) {
-	if len(v) < 55 || !lowerHex.All(v[0:2]) || v[0:2] == "ff" ||
+	if len(v) < 55 || !lowerHex(v[0:2]) || v[0:2] == "ff" ||
 		v[2] != '-' || v[35] != '-' || v[52] != '-' {
 		return "", "", "", false
 	}
@@ -93,7 +91,7 @@ func Parse(v string) (traceID, parentID, flags string, ok bool) {
 		return "", "", "", false
 	}
 	traceID, parentID, flags = v[3:35], v[36:52], v[53:55]
-	if !lowerHex.All(traceID) || !lowerHex.All(parentID) || !lowerHex.All(flags) || isZero(traceID) || isZero(parentID) {
+	if !lowerHex(traceID) || !lowerHex(parentID) || !lowerHex(flags) || isZero(traceID) || isZero(parentID) {
 		return "", "", "", false
 	}
 	return traceID, parentID, flags, true
@@ -157,8 +155,9 @@ func validValue(v string) bool {
 	return true
 }
 
-// lowerHex is what trace IDs, span IDs and flags are written in.
-var lowerHex = charset.Of(charset.LowerHex)
+// lowerHex reports whether s is written in what trace IDs, span IDs and
+// flags are: lowercase hex digits.
+func lowerHex(s string) bool { return strings.Trim(s, "0123456789abcdef") == "" }
 
 func isZero(s string) bool { return strings.Trim(s, "0") == "" }
 

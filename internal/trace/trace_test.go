@@ -100,7 +100,7 @@ func TestChild(t *testing.T) {
 	}
 }
 
-func isID(s string, n int) bool { return len(s) == n && lowerHex.All(s) && !isZero(s) }
+func isID(s string, n int) bool { return len(s) == n && lowerHex(s) && !isZero(s) }
 
 // FuzzParse: no input panics; what Parse accepts has the shape it promises,
 // and a version 00 value is exactly what it was made of.
@@ -114,7 +114,7 @@ func FuzzParse(f *testing.F) {
 		if !ok {
 			return
 		}
-		if !isID(traceID, 32) || !isID(parentID, 16) || len(flags) != 2 || !lowerHex.All(flags) {
+		if !isID(traceID, 32) || !isID(parentID, 16) || len(flags) != 2 || !lowerHex(flags) {
 			t.Fatalf("Parse(%q) = %q %q %q", v, traceID, parentID, flags)
 		}
 		if v[:2] == "00" && v != "00-"+traceID+"-"+parentID+"-"+flags {
@@ -138,8 +138,8 @@ func BenchmarkStartChild(b *testing.B) {
 func TestLowerHex(t *testing.T) {
 	t.Parallel()
 	for c := 0; c < 256; c++ {
-		if got, want := lowerHex.All(string([]byte{byte(c)})), strings.IndexByte("0123456789abcdef", byte(c)) >= 0; got != want {
-			t.Errorf("lowerHex.All(%q) = %v, want %v", c, got, want)
+		if got, want := lowerHex(string([]byte{byte(c)})), strings.IndexByte("0123456789abcdef", byte(c)) >= 0; got != want {
+			t.Errorf("lowerHex(%q) = %v, want %v", c, got, want)
 		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"oauthtime/internal/bearer"
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/jsonobj"
@@ -98,7 +97,7 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 	if err != nil {
 		return secret.String{}, &fetch.Error{Kind: fetch.KindBadAnswer, Service: authserver, Err: err}
 	}
-	if !strings.EqualFold(tokenType, "Bearer") || len(token) > wire.MaxTokenSize || !bearer.Valid(token) {
+	if !strings.EqualFold(tokenType, "Bearer") || len(token) > wire.MaxTokenSize || !wire.ValidB64Token(token) {
 		return secret.String{}, &fetch.Error{Kind: fetch.KindBadAnswer, Service: authserver, Err: errors.New("no usable Bearer access_token")}
 	}
 	return secret.New(token), nil

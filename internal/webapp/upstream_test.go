@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"oauthtime/internal/wire"
 	"os"
 	"strconv"
 	"strings"
@@ -12,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"oauthtime/internal/bearer"
 	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 )
@@ -38,7 +38,7 @@ func FuzzParseAnswers(f *testing.F) {
 	f.Add(200, `{"access_token":"a b","token_type":"bearer"}`)
 	f.Fuzz(func(t *testing.T, status int, body string) {
 		tok, err := parseToken(status, []byte(body))
-		if err == nil && !bearer.Valid(tok.Reveal()) {
+		if err == nil && !wire.ValidB64Token(tok.Reveal()) {
 			t.Fatalf("accepted token %q", tok.Reveal())
 		}
 		if err != nil && !isFetchError(err) {

@@ -1,17 +1,14 @@
-// Package bearer reads and checks the Bearer scheme of RFC 6750 §2.1: the
-// resource server parses Authorization headers with it, and the webapp
-// checks a token is sendable before it sends one.
-package bearer
+package wire
 
 import (
 	"errors"
 	"strings"
 
-	"oauthtime/internal/charset"
 	"oauthtime/internal/secret"
 )
 
-// Request errors of the Bearer scheme (RFC 6750 §3.1).
+// Request errors of the Bearer scheme (RFC 6750 §3.1), which the resource
+// server parses and the webapp checks a token against before sending it.
 var (
 	// ErrNoToken: no Authorization header, or another scheme. The answer
 	// carries no error code (RFC 6750 §3.1).
@@ -20,11 +17,11 @@ var (
 	ErrMalformed = errors.New("the Authorization header is malformed")
 )
 
-// Parse returns the token of the Authorization header values of a
+// ParseBearer returns the token of the Authorization header values of a
 // request (RFC 6750 §2.1). The scheme is matched case-insensitively; the
 // token must be one b64token. The token is only ever taken from the header:
 // a token in a URL ends up in logs (RFC 6750 §2.3).
-func Parse(values []string) (secret.String, error) {
+func ParseBearer(values []string) (secret.String, error) {
 	switch len(values) {
 	case 0:
 		return secret.String{}, ErrNoToken
@@ -37,21 +34,21 @@ func Parse(values []string) (secret.String, error) {
 		return secret.String{}, ErrNoToken
 	}
 	token := strings.TrimLeft(rest, " ")
-	if !Valid(token) {
+	if !ValidB64Token(token) {
 		return secret.String{}, ErrMalformed
 	}
 	return secret.New(token), nil
 }
 
-// Valid reports whether s is a b64token:
+// ValidB64Token reports whether s is a b64token:
 // 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
-func Valid(s string) bool {
+func ValidB64Token(s string) bool {
 	end := len(s)
 	for end > 0 && s[end-1] == '=' {
 		end--
 	}
-	return end > 0 && b64token.All(s[:end])
+	return end > 0 && strings.Trim(s[:end], b64token) == ""
 }
 
 // b64token is the characters of a b64token other than '='.
-var b64token = charset.Of(charset.Alnum + "-._~+/")
+const b64token = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/"

@@ -1,4 +1,4 @@
-package bearer
+package wire
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestParse(t *testing.T) {
+func TestParseBearer(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
@@ -33,21 +33,21 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tok, err := Parse(tt.values)
+			tok, err := ParseBearer(tt.values)
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) || tok.Reveal() != tt.token {
-				t.Fatalf("Parse(%q) = %q, %v; want %q, %v", tt.values, tok.Reveal(), err, tt.token, tt.want)
+				t.Fatalf("ParseBearer(%q) = %q, %v; want %q, %v", tt.values, tok.Reveal(), err, tt.token, tt.want)
 			}
 		})
 	}
 }
 
-func FuzzParse(f *testing.F) {
+func FuzzParseBearer(f *testing.F) {
 	f.Add("Bearer abc")
 	f.Add("bearer a.b.c==")
 	f.Add("Basic xyz")
 	f.Add("Bearer a b\r\n")
 	f.Fuzz(func(t *testing.T, header string) {
-		tok, err := Parse([]string{header})
+		tok, err := ParseBearer([]string{header})
 		if err != nil {
 			if !errors.Is(err, ErrNoToken) && !errors.Is(err, ErrMalformed) {
 				t.Fatalf("unexpected error %v", err)
@@ -55,7 +55,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		s := tok.Reveal()
-		if s == "" || strings.ContainsAny(s, " \t\r\n\",;\\") || !Valid(s) {
+		if s == "" || strings.ContainsAny(s, " \t\r\n\",;\\") || !ValidB64Token(s) {
 			t.Fatalf("accepted token %q from %q", s, header)
 		}
 	})
