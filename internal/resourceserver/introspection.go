@@ -9,7 +9,6 @@ import (
 
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/jsonobj"
-	"oauthtime/internal/resource"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/wire"
 )
@@ -18,7 +17,7 @@ import (
 const maxIntrospection = 64 << 10
 
 // introspector asks the authserver's /introspect about tokens. It
-// implements resource.Introspector.
+// implements Introspector.
 type introspector struct {
 	client   *httpx.Client
 	endpoint wire.Endpoint // called as the resourceserver's own client
@@ -28,15 +27,15 @@ func newIntrospector(client *httpx.Client, authURL, clientID string, sec secret.
 	return &introspector{client: client, endpoint: wire.NewEndpoint(authURL+"/introspect", clientID, sec.Reveal())}
 }
 
-// Introspect implements resource.Introspector.
-func (in *introspector) Introspect(ctx context.Context, token secret.String) (resource.TokenInfo, error) {
+// Introspect implements Introspector.
+func (in *introspector) Introspect(ctx context.Context, token secret.String) (TokenInfo, error) {
 	req, err := in.endpoint.NewRequest(ctx, url.Values{"token": {token.Reveal()}})
 	if err != nil {
-		return resource.TokenInfo{}, err
+		return TokenInfo{}, err
 	}
 	status, raw, err := in.client.Call(req, maxIntrospection)
 	if err != nil {
-		return resource.TokenInfo{}, err
+		return TokenInfo{}, err
 	}
 	return parseIntrospection(status, raw)
 }
@@ -44,19 +43,19 @@ func (in *introspector) Introspect(ctx context.Context, token secret.String) (re
 // parseIntrospection checks an answer of the introspection endpoint. Any
 // status but 200, or a body without a boolean active, is no answer: the
 // resource server cannot tell whether the token is good.
-func parseIntrospection(status int, raw []byte) (resource.TokenInfo, error) {
+func parseIntrospection(status int, raw []byte) (TokenInfo, error) {
 	switch status {
 	case http.StatusOK:
 	case http.StatusUnauthorized:
-		return resource.TokenInfo{}, errors.New("introspection answered status 401: the authserver refused the resourceserver's client credentials: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE")
+		return TokenInfo{}, errors.New("introspection answered status 401: the authserver refused the resourceserver's client credentials: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE")
 	case http.StatusForbidden:
-		return resource.TokenInfo{}, errors.New("introspection answered status 403: the authserver does not let RESOURCE_CLIENT_ID introspect: its client needs \"introspect\": true")
+		return TokenInfo{}, errors.New("introspection answered status 403: the authserver does not let RESOURCE_CLIENT_ID introspect: its client needs \"introspect\": true")
 	default:
-		return resource.TokenInfo{}, fmt.Errorf("introspection answered status %d", status)
+		return TokenInfo{}, fmt.Errorf("introspection answered status %d", status)
 	}
 	// The part of an RFC 7662 answer the resource server uses. Unknown
 	// members are ignored (RFC 7662 §2.2).
-	var info resource.TokenInfo
+	var info TokenInfo
 	var hasActive, hasScope bool
 	err := jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) (err error) {
 		switch name {
@@ -86,16 +85,16 @@ func parseIntrospection(status int, raw []byte) (resource.TokenInfo, error) {
 		return err
 	})
 	if err != nil {
-		return resource.TokenInfo{}, fmt.Errorf("introspection answer: %w", err)
+		return TokenInfo{}, fmt.Errorf("introspection answer: %w", err)
 	}
 	if !hasActive {
-		return resource.TokenInfo{}, errors.New("introspection answer has no active member")
+		return TokenInfo{}, errors.New("introspection answer has no active member")
 	}
 	if !info.Active {
-		return resource.TokenInfo{}, nil
+		return TokenInfo{}, nil
 	}
 	if !hasScope {
-		return resource.TokenInfo{}, errors.New("introspection answer for an active token has no scope")
+		return TokenInfo{}, errors.New("introspection answer for an active token has no scope")
 	}
 	return info, nil
 }

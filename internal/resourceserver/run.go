@@ -9,7 +9,6 @@ import (
 	"oauthtime/internal/clock"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/metrics"
-	"oauthtime/internal/resource"
 	"oauthtime/internal/service"
 )
 
@@ -18,8 +17,8 @@ import (
 func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, *metrics.Registry, *httpx.Client) {
 	reg := metrics.NewRegistry()
 	client := httpx.NewClient(s.timeout, s.roots, reg.Upstream("authserver"))
-	guard := resource.NewGuard(newIntrospector(client, s.authURL, s.clientID, s.secret), s.audience)
-	return NewServer(log, guard, resource.NewTime(clk), reg, s.server.MetricsAddr == ""), reg, client
+	guard := NewGuard(newIntrospector(client, s.authURL, s.clientID, s.secret), s.audience)
+	return NewServer(log, guard, NewTime(clk), reg, s.server.MetricsAddr == ""), reg, client
 }
 
 // Start is Run in the background: it returns once the resourceserver

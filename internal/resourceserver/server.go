@@ -10,7 +10,6 @@ import (
 
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/metrics"
-	"oauthtime/internal/resource"
 	"oauthtime/internal/wire"
 )
 
@@ -20,14 +19,14 @@ const maxBody = 4 << 10
 // NewServer returns the resource server's handler. reg records what it
 // does, and GET /metrics serves it if metricsHere (else a listener of its
 // own does).
-func NewServer(log *slog.Logger, guard *resource.Guard, tm resource.Time, reg *metrics.Registry, metricsHere bool) http.Handler {
+func NewServer(log *slog.Logger, guard *Guard, tm Time, reg *metrics.Registry, metricsHere bool) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, guard, tm, reg, metricsHere)
 	return httpx.Wrap(mux, log, httpx.JSONError, maxBody, reg.HTTP())
 }
 
 // addRoutes is the resourceserver's whole API surface.
-func addRoutes(mux *http.ServeMux, guard *resource.Guard, tm resource.Time, reg *metrics.Registry, metricsHere bool) {
+func addRoutes(mux *http.ServeMux, guard *Guard, tm Time, reg *metrics.Registry, metricsHere bool) {
 	mux.Handle("GET /current_time", handleResource(guard, wire.ScopeCurrentTime, func() any {
 		return currentTime{tm.Current()}
 	}))
@@ -60,7 +59,7 @@ func (e epochTime) AppendJSON(b []byte) []byte {
 }
 
 // handleResource serves a resource that needs scope.
-func handleResource(guard *resource.Guard, scope string, read func() any) http.Handler {
+func handleResource(guard *Guard, scope string, read func() any) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, err := wire.ParseBearer(r.Header.Values("Authorization"))
 		if err == nil && r.URL.RawQuery != "" && r.URL.Query().Has("access_token") {
@@ -83,7 +82,7 @@ func handleResource(guard *resource.Guard, scope string, read func() any) http.H
 // writeError is the one place where errors become RFC 6750 responses.
 func writeError(w http.ResponseWriter, r *http.Request, scope string, err error) {
 	status, code, description := http.StatusInternalServerError, wire.CodeServerError, "internal error"
-	var re *resource.Error
+	var re *Error
 	switch {
 	case errors.Is(err, wire.ErrNoToken):
 		status, code, description = http.StatusUnauthorized, "unauthorized", "a Bearer token is required"
@@ -91,11 +90,11 @@ func writeError(w http.ResponseWriter, r *http.Request, scope string, err error)
 		status, code, description = http.StatusBadRequest, wire.CodeInvalidRequest, "the Authorization header must be Bearer and one b64token"
 	case errors.As(err, &re):
 		switch re.Kind {
-		case resource.KindInvalidToken:
+		case KindInvalidToken:
 			status, code, description = http.StatusUnauthorized, wire.CodeInvalidToken, "the access token is invalid or expired"
-		case resource.KindInsufficientScope:
+		case KindInsufficientScope:
 			status, code, description = http.StatusForbidden, wire.CodeInsufficientScope, "the access token lacks the scope "+scope
-		case resource.KindUnavailable:
+		case KindUnavailable:
 			status, code, description = http.StatusServiceUnavailable, wire.CodeTemporarilyUnavailable, "the authorization server is unavailable"
 		}
 	}

@@ -14,7 +14,6 @@ import (
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/logging"
 	"oauthtime/internal/metrics"
-	"oauthtime/internal/resource"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/servicetest"
 	"oauthtime/internal/wire"
@@ -89,9 +88,9 @@ func newTestServer(t *testing.T, authURL string) (http.Handler, *bytes.Buffer) {
 	var logs bytes.Buffer
 	client := httpx.NewClient(300*time.Millisecond, nil, nil)
 	t.Cleanup(client.Close)
-	guard := resource.NewGuard(newIntrospector(client, authURL, rsID, secret.New(rsSecret)), "resourceserver")
+	guard := NewGuard(newIntrospector(client, authURL, rsID, secret.New(rsSecret)), "resourceserver")
 	log := logging.New(&logs, "resourceserver", slog.LevelInfo)
-	return NewServer(log, guard, resource.NewTime(clock.NewManual(testNow)), metrics.NewRegistry(), true), &logs
+	return NewServer(log, guard, NewTime(clock.NewManual(testNow)), metrics.NewRegistry(), true), &logs
 }
 
 // TestResourceServer has a row for each answer of the resourceserver that

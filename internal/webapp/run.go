@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/metrics"
 	"oauthtime/internal/service"
@@ -25,7 +24,7 @@ func build(log *slog.Logger, s settings) (http.Handler, *metrics.Registry, func(
 	reg := metrics.NewRegistry()
 	authClient := httpx.NewClient(s.timeout, s.roots, reg.Upstream("authserver"))
 	resourceClient := httpx.NewClient(s.timeout, s.roots, reg.Upstream("resourceserver"))
-	f := fetch.New(
+	f := NewFetcher(
 		newTokenClient(authClient, s.authURL, s.clientID, s.secret),
 		newResourceClient(resourceClient, s.resourceURL),
 	)

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/metrics"
 	"oauthtime/internal/secret"
@@ -24,19 +23,19 @@ const maxBody = 4 << 10
 // NewServer returns the webapp's handler. owner is the resource owner used
 // when a caller sends no credentials; reg records what it does, and GET
 // /metrics serves it if metricsHere (else a listener of its own does).
-func NewServer(log *slog.Logger, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry, metricsHere bool) http.Handler {
+func NewServer(log *slog.Logger, f *Fetcher, owner Owner, reg *metrics.Registry, metricsHere bool) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, f, owner, reg, metricsHere)
 	return httpx.Wrap(mux, log, writeErrorBody, maxBody, reg.HTTP())
 }
 
 // addRoutes is the webapp's whole API surface.
-func addRoutes(mux *http.ServeMux, f *fetch.Fetcher, owner fetch.Owner, reg *metrics.Registry, metricsHere bool) {
-	mux.Handle("GET /current_time", handleFetch(owner, func(r *http.Request, o fetch.Owner) (answer, error) {
+func addRoutes(mux *http.ServeMux, f *Fetcher, owner Owner, reg *metrics.Registry, metricsHere bool) {
+	mux.Handle("GET /current_time", handleFetch(owner, func(r *http.Request, o Owner) (answer, error) {
 		t, err := f.CurrentTime(r.Context(), o)
 		return answer{text: t, json: currentTime(t)}, err
 	}))
-	mux.Handle("GET /epoch_time", handleFetch(owner, func(r *http.Request, o fetch.Owner) (answer, error) {
+	mux.Handle("GET /epoch_time", handleFetch(owner, func(r *http.Request, o Owner) (answer, error) {
 		t, err := f.EpochTime(r.Context(), o)
 		return answer{text: strconv.FormatInt(t, 10), json: epochTime(t)}, err
 	}))
@@ -69,7 +68,7 @@ func (e epochTime) AppendJSON(b []byte) []byte {
 	return o.End()
 }
 
-func handleFetch(defaultOwner fetch.Owner, get func(*http.Request, fetch.Owner) (answer, error)) http.Handler {
+func handleFetch(defaultOwner Owner, get func(*http.Request, Owner) (answer, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead {
 			// The headers a GET's answer has, and no call upstream: a
@@ -104,16 +103,16 @@ func handleFetch(defaultOwner fetch.Owner, get func(*http.Request, fetch.Owner) 
 // Basic credentials (curl -u alice:pw) if it sent an Authorization header,
 // else the configured one. The password is used for one token request and
 // then dropped with the request.
-func callerOwner(r *http.Request, defaultOwner fetch.Owner) (fetch.Owner, error) {
+func callerOwner(r *http.Request, defaultOwner Owner) (Owner, error) {
 	switch len(r.Header.Values("Authorization")) {
 	case 0:
 		return defaultOwner, nil
 	case 1:
 		if user, pass, ok := r.BasicAuth(); ok {
-			return fetch.Owner{Username: user, Password: secret.New(pass)}, nil
+			return Owner{Username: user, Password: secret.New(pass)}, nil
 		}
 	}
-	return fetch.Owner{}, fetch.ErrOwnerRefused
+	return Owner{}, ErrOwnerRefused
 }
 
 // wantsJSON reports whether the Accept header names application/json.
@@ -137,18 +136,18 @@ func writeText(w http.ResponseWriter, status int, line string) {
 // writeError is the one place where errors become webapp responses.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, message := http.StatusInternalServerError, "server_error", "internal error"
-	var fe *fetch.Error
+	var fe *Error
 	if errors.As(err, &fe) {
 		message = fe.Message()
 		switch fe.Kind {
-		case fetch.KindOwnerRefused:
+		case KindOwnerRefused:
 			status, code = http.StatusUnauthorized, wire.CodeInvalidGrant
 			w.Header().Set("WWW-Authenticate", `Basic realm="webapp"`)
-		case fetch.KindTimeout:
+		case KindTimeout:
 			status, code = http.StatusGatewayTimeout, "upstream_timeout"
-		case fetch.KindUnavailable:
+		case KindUnavailable:
 			status, code = http.StatusServiceUnavailable, "upstream_unavailable"
-		case fetch.KindRefused, fetch.KindBadAnswer:
+		case KindRefused, KindBadAnswer:
 			status, code = http.StatusBadGateway, "bad_gateway"
 		}
 	}

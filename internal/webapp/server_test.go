@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/logging"
 	"oauthtime/internal/metrics"
@@ -107,9 +106,9 @@ func (u *upstreams) handlerWithTimeout(t *testing.T, timeout time.Duration) (htt
 	authClient, resClient := httpx.NewClient(timeout, nil, nil), httpx.NewClient(timeout, nil, nil)
 	t.Cleanup(authClient.Close)
 	t.Cleanup(resClient.Close)
-	f := fetch.New(newTokenClient(authClient, u.auth.URL, clientID, secret.New(clientSecret)), newResourceClient(resClient, u.res.URL))
+	f := NewFetcher(newTokenClient(authClient, u.auth.URL, clientID, secret.New(clientSecret)), newResourceClient(resClient, u.res.URL))
 	log := logging.New(&logs, "webapp", slog.LevelInfo)
-	return NewServer(log, f, fetch.Owner{Username: "bob", Password: secret.New("bob-pass")}, metrics.NewRegistry(), true), &logs
+	return NewServer(log, f, Owner{Username: "bob", Password: secret.New("bob-pass")}, metrics.NewRegistry(), true), &logs
 }
 
 // TestWebapp has a row for each answer and rule of README.md's webapp

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"oauthtime/internal/config"
-	"oauthtime/internal/fetch"
 	"oauthtime/internal/secret"
 )
 
@@ -36,7 +35,7 @@ type settings struct {
 	resourceURL string
 	clientID    string
 	secret      secret.String
-	owner       fetch.Owner
+	owner       Owner
 	timeout     time.Duration
 	roots       *x509.CertPool
 }
@@ -50,7 +49,7 @@ func loadSettings(env *config.Env) settings {
 		resourceURL: env.URL("WEBAPP_RESOURCE_URL"),
 		clientID:    env.String("WEBAPP_CLIENT_ID"),
 		secret:      secret.New(env.String("WEBAPP_CLIENT_SECRET")),
-		owner:       fetch.Owner{Username: env.String("WEBAPP_USERNAME"), Password: secret.New(env.String("WEBAPP_PASSWORD"))},
+		owner:       Owner{Username: env.String("WEBAPP_USERNAME"), Password: secret.New(env.String("WEBAPP_PASSWORD"))},
 		timeout:     timeout,
 		roots:       env.Roots("WEBAPP_CA_FILE"),
 	}

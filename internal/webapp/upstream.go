@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/jsonobj"
 	"oauthtime/internal/secret"
@@ -28,7 +27,7 @@ const (
 )
 
 // tokenClient gets tokens from the authserver with the password grant. It
-// implements fetch.TokenSource.
+// implements TokenSource.
 type tokenClient struct {
 	client   *httpx.Client
 	endpoint wire.Endpoint // called as the webapp's own client
@@ -38,8 +37,8 @@ func newTokenClient(client *httpx.Client, authURL, clientID string, sec secret.S
 	return &tokenClient{client: client, endpoint: wire.NewEndpoint(authURL+"/token", clientID, sec.Reveal())}
 }
 
-// Token implements fetch.TokenSource.
-func (c *tokenClient) Token(ctx context.Context, owner fetch.Owner, scope string) (secret.String, error) {
+// Token implements TokenSource.
+func (c *tokenClient) Token(ctx context.Context, owner Owner, scope string) (secret.String, error) {
 	form := url.Values{
 		"grant_type": {wire.GrantPassword},
 		"username":   {owner.Username},
@@ -48,7 +47,7 @@ func (c *tokenClient) Token(ctx context.Context, owner fetch.Owner, scope string
 	}
 	req, err := c.endpoint.NewRequest(ctx, form)
 	if err != nil {
-		return secret.String{}, &fetch.Error{Kind: fetch.KindUnavailable, Service: authserver, Err: err}
+		return secret.String{}, &Error{Kind: KindUnavailable, Service: authserver, Err: err}
 	}
 	status, raw, err := call(c.client, req, authserver)
 	if err != nil {
@@ -69,7 +68,7 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 			return r.Skip()
 		})
 		if status == http.StatusBadRequest && code == wire.CodeInvalidGrant {
-			return secret.String{}, fetch.ErrOwnerRefused
+			return secret.String{}, ErrOwnerRefused
 		}
 		ue := statusError(authserver, status)
 		switch {
@@ -95,16 +94,16 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 		return err
 	})
 	if err != nil {
-		return secret.String{}, &fetch.Error{Kind: fetch.KindBadAnswer, Service: authserver, Err: err}
+		return secret.String{}, &Error{Kind: KindBadAnswer, Service: authserver, Err: err}
 	}
 	if !strings.EqualFold(tokenType, "Bearer") || len(token) > wire.MaxTokenSize || !wire.ValidB64Token(token) {
-		return secret.String{}, &fetch.Error{Kind: fetch.KindBadAnswer, Service: authserver, Err: errors.New("no usable Bearer access_token")}
+		return secret.String{}, &Error{Kind: KindBadAnswer, Service: authserver, Err: errors.New("no usable Bearer access_token")}
 	}
 	return secret.New(token), nil
 }
 
 // resourceClient reads the resourceserver's resources. It implements
-// fetch.Resources.
+// Resources.
 type resourceClient struct {
 	client *httpx.Client
 	base   string
@@ -114,7 +113,7 @@ func newResourceClient(client *httpx.Client, base string) *resourceClient {
 	return &resourceClient{client: client, base: base}
 }
 
-// CurrentTime implements fetch.Resources.
+// CurrentTime implements Resources.
 func (c *resourceClient) CurrentTime(ctx context.Context, token secret.String) (string, error) {
 	status, raw, err := c.get(ctx, "/current_time", token)
 	if err != nil {
@@ -123,7 +122,7 @@ func (c *resourceClient) CurrentTime(ctx context.Context, token secret.String) (
 	return parseCurrentTime(status, raw)
 }
 
-// EpochTime implements fetch.Resources.
+// EpochTime implements Resources.
 func (c *resourceClient) EpochTime(ctx context.Context, token secret.String) (int64, error) {
 	status, raw, err := c.get(ctx, "/epoch_time", token)
 	if err != nil {
@@ -135,7 +134,7 @@ func (c *resourceClient) EpochTime(ctx context.Context, token secret.String) (in
 func (c *resourceClient) get(ctx context.Context, path string, token secret.String) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
-		return 0, nil, &fetch.Error{Kind: fetch.KindUnavailable, Service: resourceserver, Err: err}
+		return 0, nil, &Error{Kind: KindUnavailable, Service: resourceserver, Err: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+token.Reveal())
 	return call(c.client, req, resourceserver)
@@ -168,7 +167,7 @@ func parseCurrentTime(status int, raw []byte) (string, error) {
 		_, err = time.Parse(time.RFC3339, *t)
 	}
 	if err != nil {
-		return "", &fetch.Error{Kind: fetch.KindBadAnswer, Service: resourceserver, Err: err}
+		return "", &Error{Kind: KindBadAnswer, Service: resourceserver, Err: err}
 	}
 	return *t, nil
 }
@@ -201,7 +200,7 @@ func parseEpochTime(status int, raw []byte) (int64, error) {
 		err = errors.New("no epoch_time")
 	}
 	if err != nil {
-		return 0, &fetch.Error{Kind: fetch.KindBadAnswer, Service: resourceserver, Err: err}
+		return 0, &Error{Kind: KindBadAnswer, Service: resourceserver, Err: err}
 	}
 	return n, nil
 }
@@ -217,28 +216,28 @@ func call(client *httpx.Client, req *http.Request, service string) (int, []byte,
 }
 
 func transportError(service string, err error) error {
-	kind := fetch.KindUnavailable
+	kind := KindUnavailable
 	switch {
 	case httpx.IsUnreachable(err):
 		// Down, even when the connect timed out: 503, not 504.
 	case httpx.IsTimeout(err):
-		kind = fetch.KindTimeout
+		kind = KindTimeout
 	case errors.Is(err, httpx.ErrTooLarge):
-		kind = fetch.KindBadAnswer
+		kind = KindBadAnswer
 	}
-	return &fetch.Error{Kind: kind, Service: service, Err: err}
+	return &Error{Kind: kind, Service: service, Err: err}
 }
 
 // statusError classifies an upstream's error status: it refused the webapp
 // (4xx), is down or overloaded (429, 5xx), or answered with a status none of
 // them sends (anything else).
-func statusError(service string, status int) *fetch.Error {
-	kind := fetch.KindBadAnswer
+func statusError(service string, status int) *Error {
+	kind := KindBadAnswer
 	switch {
 	case status == http.StatusTooManyRequests || status >= 500 && status <= 599:
-		kind = fetch.KindUnavailable
+		kind = KindUnavailable
 	case status >= 400 && status <= 499:
-		kind = fetch.KindRefused
+		kind = KindRefused
 	}
-	return &fetch.Error{Kind: kind, Service: service, Err: fmt.Errorf("status %d", status)}
+	return &Error{Kind: kind, Service: service, Err: fmt.Errorf("status %d", status)}
 }

@@ -13,13 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"oauthtime/internal/fetch"
 	"oauthtime/internal/httpx"
 )
 
 // isFetchError reports whether err is one of the errors the transport maps.
 func isFetchError(err error) bool {
-	for _, kind := range []error{fetch.ErrOwnerRefused, fetch.ErrRefused, fetch.ErrUnavailable, fetch.ErrTimeout, fetch.ErrBadAnswer} {
+	for _, kind := range []error{ErrOwnerRefused, ErrRefused, ErrUnavailable, ErrTimeout, ErrBadAnswer} {
 		if errors.Is(err, kind) {
 			return true
 		}
@@ -73,17 +72,17 @@ func TestTransportErrorKinds(t *testing.T) {
 	tests := []struct {
 		name string
 		err  error
-		want fetch.Kind
+		want Kind
 	}{
-		{"connect timed out", dial(os.ErrDeadlineExceeded), fetch.KindUnavailable},
-		{"connect refused", dial(syscall.ECONNREFUSED), fetch.KindUnavailable},
-		{"no such host", dial(&net.DNSError{Err: "no such host", Name: "resourceserver", IsNotFound: true}), fetch.KindUnavailable},
-		{"no answer in time", &url.Error{Op: "Get", URL: "http://x", Err: context.DeadlineExceeded}, fetch.KindTimeout},
-		{"read timed out", &url.Error{Op: "Get", URL: "http://x", Err: &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}}, fetch.KindTimeout},
-		{"answer too large", httpx.ErrTooLarge, fetch.KindBadAnswer},
+		{"connect timed out", dial(os.ErrDeadlineExceeded), KindUnavailable},
+		{"connect refused", dial(syscall.ECONNREFUSED), KindUnavailable},
+		{"no such host", dial(&net.DNSError{Err: "no such host", Name: "resourceserver", IsNotFound: true}), KindUnavailable},
+		{"no answer in time", &url.Error{Op: "Get", URL: "http://x", Err: context.DeadlineExceeded}, KindTimeout},
+		{"read timed out", &url.Error{Op: "Get", URL: "http://x", Err: &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}}, KindTimeout},
+		{"answer too large", httpx.ErrTooLarge, KindBadAnswer},
 	}
 	for _, tt := range tests {
-		var fe *fetch.Error
+		var fe *Error
 		if err := transportError(resourceserver, tt.err); !errors.As(err, &fe) || fe.Kind != tt.want {
 			t.Errorf("%s: transportError = %v, want kind %v", tt.name, err, tt.want)
 		}

@@ -1,4 +1,4 @@
-package fetch
+package webapp
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func (f *fakeResources) EpochTime(_ context.Context, token secret.String) (int64
 func TestFetchScopesEachCall(t *testing.T) {
 	t.Parallel()
 	tokens, res := &fakeTokens{}, &fakeResources{}
-	f := New(tokens, res)
+	f := NewFetcher(tokens, res)
 	owner := Owner{Username: "alice", Password: secret.New("pw")}
 	ct, err := f.CurrentTime(context.Background(), owner)
 	if err != nil || ct != "2026-01-02T15:04:05Z" {
@@ -80,7 +80,7 @@ func TestFetchErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			res := &fakeResources{err: tt.resErr}
-			_, err := New(&fakeTokens{err: tt.tokenErr}, res).CurrentTime(context.Background(), tt.owner)
+			_, err := NewFetcher(&fakeTokens{err: tt.tokenErr}, res).CurrentTime(context.Background(), tt.owner)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}

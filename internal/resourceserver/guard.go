@@ -1,8 +1,4 @@
-// Package resource is the resource server's domain: deciding whether a
-// bearer token grants a request (active, meant for this server, carrying the
-// scope), and reading the time it serves. It knows nothing of HTTP; the
-// token's facts come from an Introspector.
-package resource
+package resourceserver
 
 import (
 	"context"

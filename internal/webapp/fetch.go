@@ -1,8 +1,4 @@
-// Package fetch is the webapp's domain: to read a protected resource for a
-// resource owner, get a fresh access token scoped to exactly that resource,
-// use it for that one call, and drop it. It knows nothing of HTTP: tokens
-// and resources come through the TokenSource and Resources interfaces.
-package fetch
+package webapp
 
 import (
 	"context"
@@ -108,8 +104,8 @@ type Fetcher struct {
 	resources Resources
 }
 
-// New returns a Fetcher.
-func New(tokens TokenSource, resources Resources) *Fetcher {
+// NewFetcher returns a Fetcher.
+func NewFetcher(tokens TokenSource, resources Resources) *Fetcher {
 	return &Fetcher{tokens: tokens, resources: resources}
 }
 
