@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"context"
+	"errors"
 	"unicode/utf8"
 
 	"oauthtime/internal/secret"
@@ -64,15 +65,6 @@ type Error struct {
 	Err error
 }
 
-// The errors of each kind, to match with errors.Is.
-var (
-	ErrOwnerRefused = &Error{Kind: KindOwnerRefused}
-	ErrRefused      = &Error{Kind: KindRefused}
-	ErrUnavailable  = &Error{Kind: KindUnavailable}
-	ErrTimeout      = &Error{Kind: KindTimeout}
-	ErrBadAnswer    = &Error{Kind: KindBadAnswer}
-)
-
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return e.Message() + ": " + e.Err.Error()
@@ -91,11 +83,13 @@ func (e *Error) Message() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Is reports whether target is an *Error of the same kind with no more
-// detail, such as ErrTimeout.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Kind == e.Kind && t.Service == "" && t.Err == nil
+// KindOf returns the Kind of err, or 0 if it is no *Error.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
 }
 
 // Fetcher reads resources for resource owners.
@@ -131,7 +125,7 @@ func (f *Fetcher) EpochTime(ctx context.Context, owner Owner) (int64, error) {
 // caller uses it for one call and drops it.
 func (f *Fetcher) token(ctx context.Context, owner Owner, scope string) (secret.String, error) {
 	if !validCredential(owner.Username) || !validCredential(owner.Password.Reveal()) {
-		return secret.String{}, ErrOwnerRefused
+		return secret.String{}, &Error{Kind: KindOwnerRefused}
 	}
 	return f.tokens.Token(ctx, owner, scope)
 }

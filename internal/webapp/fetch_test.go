@@ -2,7 +2,6 @@ package webapp
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -62,26 +61,26 @@ func TestFetchErrors(t *testing.T) {
 		owner     Owner
 		tokenErr  error
 		resErr    error
-		want      error
+		want      Kind
 		resCalled bool
 	}{
-		{"empty username", Owner{Password: secret.New("pw")}, nil, nil, ErrOwnerRefused, false},
-		{"empty password", Owner{Username: "bob"}, nil, nil, ErrOwnerRefused, false},
-		{"username too long", Owner{strings.Repeat("u", 1025), secret.New("pw")}, nil, nil, ErrOwnerRefused, false},
-		{"password too long", Owner{"bob", secret.New(strings.Repeat("p", 1025))}, nil, nil, ErrOwnerRefused, false},
-		{"username not UTF-8", Owner{"b\xffb", secret.New("pw")}, nil, nil, ErrOwnerRefused, false},
-		{"username with a control character", Owner{"b\x00b", secret.New("pw")}, nil, nil, ErrOwnerRefused, false},
-		{"longest username", Owner{strings.Repeat("é", 512), secret.New("pw")}, nil, nil, nil, true},
-		{"token refused", Owner{"bob", secret.New("pw")}, ErrRefused, nil, ErrRefused, false},
-		{"authserver down", Owner{"bob", secret.New("pw")}, ErrUnavailable, nil, ErrUnavailable, false},
-		{"resource timed out", Owner{"bob", secret.New("pw")}, nil, ErrTimeout, ErrTimeout, true},
+		{"empty username", Owner{Password: secret.New("pw")}, nil, nil, KindOwnerRefused, false},
+		{"empty password", Owner{Username: "bob"}, nil, nil, KindOwnerRefused, false},
+		{"username too long", Owner{strings.Repeat("u", 1025), secret.New("pw")}, nil, nil, KindOwnerRefused, false},
+		{"password too long", Owner{"bob", secret.New(strings.Repeat("p", 1025))}, nil, nil, KindOwnerRefused, false},
+		{"username not UTF-8", Owner{"b\xffb", secret.New("pw")}, nil, nil, KindOwnerRefused, false},
+		{"username with a control character", Owner{"b\x00b", secret.New("pw")}, nil, nil, KindOwnerRefused, false},
+		{"longest username", Owner{strings.Repeat("é", 512), secret.New("pw")}, nil, nil, 0, true},
+		{"token refused", Owner{"bob", secret.New("pw")}, &Error{Kind: KindRefused}, nil, KindRefused, false},
+		{"authserver down", Owner{"bob", secret.New("pw")}, &Error{Kind: KindUnavailable}, nil, KindUnavailable, false},
+		{"resource timed out", Owner{"bob", secret.New("pw")}, nil, &Error{Kind: KindTimeout}, KindTimeout, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			res := &fakeResources{err: tt.resErr}
 			_, err := NewFetcher(&fakeTokens{err: tt.tokenErr}, res).CurrentTime(context.Background(), tt.owner)
-			if !errors.Is(err, tt.want) {
+			if KindOf(err) != tt.want {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
 			if called := len(res.tokens) > 0; called != tt.resCalled {

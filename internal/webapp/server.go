@@ -112,7 +112,7 @@ func callerOwner(r *http.Request, defaultOwner Owner) (Owner, error) {
 			return Owner{Username: user, Password: secret.New(pass)}, nil
 		}
 	}
-	return Owner{}, ErrOwnerRefused
+	return Owner{}, &Error{Kind: KindOwnerRefused}
 }
 
 // wantsJSON reports whether the Accept header names application/json.

@@ -68,7 +68,7 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 			return r.Skip()
 		})
 		if status == http.StatusBadRequest && code == wire.CodeInvalidGrant {
-			return secret.String{}, ErrOwnerRefused
+			return secret.String{}, &Error{Kind: KindOwnerRefused}
 		}
 		ue := statusError(authserver, status)
 		switch {

@@ -18,12 +18,7 @@ import (
 
 // isFetchError reports whether err is one of the errors the transport maps.
 func isFetchError(err error) bool {
-	for _, kind := range []error{ErrOwnerRefused, ErrRefused, ErrUnavailable, ErrTimeout, ErrBadAnswer} {
-		if errors.Is(err, kind) {
-			return true
-		}
-	}
-	return false
+	return KindOf(err) != 0
 }
 
 // FuzzParseAnswers: whatever the upstreams answer, the webapp either gets
