@@ -8,16 +8,16 @@ import (
 	"strings"
 	"time"
 
-	"oauthtime/internal/config"
 	"oauthtime/internal/jwt"
 	"oauthtime/internal/oauth"
+	"oauthtime/internal/service"
 )
 
 const about = "The authorization server: issues HS256 JWT access tokens with the resource owner\npassword grant (POST /token) and introspects them (POST /introspect)."
 
 // Vars are the authserver's settings, as README.md's Settings section lists them.
-func Vars() []config.Var {
-	return append(config.ServerVars("AUTH", ":5001"), []config.Var{
+func Vars() []service.Var {
+	return append(service.ServerVars("AUTH", ":5001"), []service.Var{
 		{Name: "AUTH_ISSUER", Default: "http://localhost:5001", Usage: "iss of every token; base of the metadata URLs"},
 		{Name: "AUTH_AUDIENCE", Default: "resourceserver", Usage: "aud of every token"},
 		{Name: "AUTH_SIGNING_KEY", Default: "", Usage: "HS256 key, at least 32 bytes; empty: a random key per process (logged as a warning)"},
@@ -31,7 +31,7 @@ func Vars() []config.Var {
 
 // settings is the authserver's configuration, read and checked.
 type settings struct {
-	server         config.Server
+	server         service.Server
 	issuer         string
 	audience       string
 	key            *jwt.Key
@@ -47,9 +47,9 @@ type settings struct {
 const maxClientsFile = 1 << 20
 
 // loadSettings reads the settings; the first invalid one is env.Err().
-func loadSettings(env *config.Env) settings {
+func loadSettings(env *service.Env) settings {
 	s := settings{
-		server:      config.LoadServer(env, "AUTH", 10*time.Second),
+		server:      service.LoadServer(env, "AUTH", 10*time.Second),
 		issuer:      env.URL("AUTH_ISSUER"),
 		audience:    env.String("AUTH_AUDIENCE"),
 		ttl:         env.Duration("AUTH_TOKEN_TTL", time.Second, time.Hour),
@@ -96,7 +96,7 @@ func loadSettings(env *config.Env) settings {
 
 // readClients reads a clients file of at most maxClientsFile bytes.
 func readClients(path string) ([]oauth.ClientConfig, error) {
-	raw, err := config.ReadFile(path, maxClientsFile)
+	raw, err := service.ReadFile(path, maxClientsFile)
 	if err != nil {
 		return nil, err
 	}
@@ -104,4 +104,4 @@ func readClients(path string) ([]oauth.ClientConfig, error) {
 }
 
 // Server says where the authserver listens.
-func (s settings) Server() config.Server { return s.server }
+func (s settings) Server() service.Server { return s.server }

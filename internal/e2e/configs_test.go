@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"oauthtime/internal/authserver"
-	"oauthtime/internal/config"
 	"oauthtime/internal/oauth"
 	"oauthtime/internal/resourceserver"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/service"
 	"oauthtime/internal/webapp"
 	"oauthtime/internal/wire"
 )
@@ -20,15 +20,15 @@ import (
 func TestSettingsTemplates(t *testing.T) {
 	t.Parallel()
 	root := filepath.Join("..", "..", "configs")
-	read := func(service string, vars []config.Var) map[string]string {
+	read := func(name string, vars []service.Var) map[string]string {
 		t.Helper()
-		raw, err := os.ReadFile(filepath.Join(root, service, service+".env.example"))
+		raw, err := os.ReadFile(filepath.Join(root, name, name+".env.example"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		values, err := config.ParseEnvFile(string(raw), vars)
+		values, err := service.ParseEnvFile(string(raw), vars)
 		if err != nil {
-			t.Fatalf("%s template: %v", service, err)
+			t.Fatalf("%s template: %v", name, err)
 		}
 		return values
 	}

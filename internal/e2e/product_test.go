@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"oauthtime/internal/authserver"
-	"oauthtime/internal/config"
 	"oauthtime/internal/resourceserver"
+	"oauthtime/internal/service"
 	"oauthtime/internal/servicetest"
 	"oauthtime/internal/webapp"
 )
@@ -71,7 +71,7 @@ func TestHelpListsEverySetting(t *testing.T) {
 	for _, svc := range []struct {
 		name string
 		run  servicetest.RunFunc
-		vars []config.Var
+		vars []service.Var
 	}{
 		{"authserver", authserver.Run, authserver.Vars()},
 		{"resourceserver", resourceserver.Run, resourceserver.Vars()},

@@ -4,15 +4,15 @@ import (
 	"crypto/x509"
 	"time"
 
-	"oauthtime/internal/config"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/service"
 )
 
 const about = "The resource server: GET /current_time and GET /epoch_time, each behind a Bearer\ntoken that it has the authserver introspect."
 
 // Vars are the resourceserver's settings, as README.md's Settings section lists them.
-func Vars() []config.Var {
-	return append(config.ServerVars("RESOURCE", ":5002"), []config.Var{
+func Vars() []service.Var {
+	return append(service.ServerVars("RESOURCE", ":5002"), []service.Var{
 		{Name: "RESOURCE_AUTH_URL", Default: "http://localhost:5001", Usage: "authserver base URL"},
 		{Name: "RESOURCE_CLIENT_ID", Default: "resourceserver", Usage: "client ID at the introspection endpoint"},
 		{Name: "RESOURCE_CLIENT_SECRET", Default: defaultSecret, Usage: "client secret at the introspection endpoint"},
@@ -25,7 +25,7 @@ func Vars() []config.Var {
 const defaultSecret = "resourceserver-secret"
 
 type settings struct {
-	server   config.Server
+	server   service.Server
 	authURL  string
 	clientID string
 	secret   secret.String
@@ -34,11 +34,11 @@ type settings struct {
 	roots    *x509.CertPool
 }
 
-func loadSettings(env *config.Env) settings {
+func loadSettings(env *service.Env) settings {
 	timeout := env.Duration("RESOURCE_UPSTREAM_TIMEOUT", 10*time.Millisecond, time.Minute)
 	return settings{
 		// One upstream call, bounded by timeout, and the answer.
-		server:   config.LoadServer(env, "RESOURCE", timeout+5*time.Second),
+		server:   service.LoadServer(env, "RESOURCE", timeout+5*time.Second),
 		authURL:  env.URL("RESOURCE_AUTH_URL"),
 		clientID: env.String("RESOURCE_CLIENT_ID"),
 		secret:   secret.New(env.String("RESOURCE_CLIENT_SECRET")),
@@ -49,4 +49,4 @@ func loadSettings(env *config.Env) settings {
 }
 
 // Server says where the resourceserver listens.
-func (s settings) Server() config.Server { return s.server }
+func (s settings) Server() service.Server { return s.server }

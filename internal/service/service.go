@@ -1,8 +1,10 @@
-// Package service holds the steps every service takes to start and stop,
-// as plain functions called in order: Listen reads the command line and
-// the settings, makes the logger and opens the listener; the service
-// builds its handler; Serve serves it in the background; Wait waits for
-// the end.
+// Package service holds what every service does to start and stop: its
+// settings (declared once as a list of Var, read from the environment and
+// an optional settings file, refused at start when invalid), and the steps
+// of its start, as plain functions called in order: Listen reads the
+// command line and the settings, makes the logger and opens the listener;
+// the service builds its handler; Serve serves it in the background; Wait
+// waits for the end.
 package service
 
 import (
@@ -14,7 +16,6 @@ import (
 	"net/http"
 	"runtime/debug"
 
-	"oauthtime/internal/config"
 	"oauthtime/internal/httpx"
 	"oauthtime/internal/logging"
 	"oauthtime/internal/metrics"
@@ -36,9 +37,9 @@ import (
 // A nil *Listener means there is nothing to serve: help was asked for, a
 // health check was answered, or the start was refused (err says why, and
 // has been printed or logged).
-func Listen[S Settings](ctx context.Context, name, about string, vars []config.Var, load func(*config.Env) S, args []string, getenv func(string) string, stdout io.Writer) (l *Listener, s S, err error) {
-	flags, err := config.ParseArgs(args, stdout, name, about, vars)
-	if errors.Is(err, config.ErrHelp) {
+func Listen[S Settings](ctx context.Context, name, about string, vars []Var, load func(*Env) S, args []string, getenv func(string) string, stdout io.Writer) (l *Listener, s S, err error) {
+	flags, err := ParseArgs(args, stdout, name, about, vars)
+	if errors.Is(err, ErrHelp) {
 		return nil, s, nil
 	}
 	if err != nil {
@@ -48,10 +49,10 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []config.V
 	found, fileErr := false, error(nil)
 	envOnly := getenv
 	if flags.EnvFile != "" {
-		fileValues, found, fileErr = config.ReadEnvFile(flags.EnvFile, vars)
-		getenv = config.WithFile(getenv, fileValues)
+		fileValues, found, fileErr = ReadEnvFile(flags.EnvFile, vars)
+		getenv = WithFile(getenv, fileValues)
 	}
-	env := config.NewEnv(getenv, vars)
+	env := NewEnv(getenv, vars)
 	out := logging.NewOutput(stdout)
 	log := logging.New(out, name, env.Level("LOG_LEVEL"))
 	// A start that ends here writes every line it logged.
@@ -62,7 +63,7 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []config.V
 	}()
 	switch {
 	case fileErr != nil:
-		return nil, s, config.Report(log, &config.Error{Setting: "-env-file", Err: fileErr})
+		return nil, s, Report(log, &Error{Setting: "-env-file", Err: fileErr})
 	case flags.EnvFile != "" && !found:
 		log.Info("no settings file, using the environment alone", slog.String("env_file", flags.EnvFile))
 	case found:
@@ -71,21 +72,21 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []config.V
 
 	s = load(env)
 	if err := env.Err(); err != nil {
-		return nil, s, config.Report(log, err)
+		return nil, s, Report(log, err)
 	}
 	srv := s.Server()
 	if flags.HealthCheck {
-		return nil, s, config.Report(log, httpx.CheckHealth(ctx, srv.ServerConfig))
+		return nil, s, Report(log, httpx.CheckHealth(ctx, srv.ServerConfig))
 	}
 	ln, err := httpx.Listen(srv.ServerConfig)
 	if err != nil {
-		return nil, s, config.Report(log, &config.Error{Setting: srv.AddrSetting, Err: err, Cannot: true})
+		return nil, s, Report(log, &Error{Setting: srv.AddrSetting, Err: err, Cannot: true})
 	}
 	var metricsLn net.Listener
 	if srv.MetricsAddr != "" {
 		if metricsLn, err = net.Listen("tcp", srv.MetricsAddr); err != nil {
 			ln.Close()
-			return nil, s, config.Report(log, &config.Error{Setting: srv.MetricsAddrSetting, Err: err, Cannot: true})
+			return nil, s, Report(log, &Error{Setting: srv.MetricsAddrSetting, Err: err, Cannot: true})
 		}
 	}
 	for name := range fileValues {
@@ -99,7 +100,7 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []config.V
 // Settings are a service's settings, read and checked; Server says where
 // it listens.
 type Settings interface {
-	Server() config.Server
+	Server() Server
 }
 
 // Listener is a service's open listener, not yet serving, and its logger.
@@ -130,7 +131,7 @@ func (l *Listener) Serve(ctx context.Context, h http.Handler, reg *metrics.Regis
 		if stop != nil {
 			stop()
 		}
-		r.err = config.Report(l.Log, err)
+		r.err = Report(l.Log, err)
 		l.out.Close() // the last lines, before Wait returns
 	}()
 	return r

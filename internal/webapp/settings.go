@@ -4,15 +4,15 @@ import (
 	"crypto/x509"
 	"time"
 
-	"oauthtime/internal/config"
 	"oauthtime/internal/secret"
+	"oauthtime/internal/service"
 )
 
 const about = "The webapp: GET /current_time and GET /epoch_time get a fresh access token for\nthe call from the authserver, call the resourceserver with it, and print the answer."
 
 // Vars are the webapp's settings, as README.md's Settings section lists them.
-func Vars() []config.Var {
-	return append(config.ServerVars("WEBAPP", ":5003"), []config.Var{
+func Vars() []service.Var {
+	return append(service.ServerVars("WEBAPP", ":5003"), []service.Var{
 		{Name: "WEBAPP_AUTH_URL", Default: "http://localhost:5001", Usage: "authserver base URL"},
 		{Name: "WEBAPP_RESOURCE_URL", Default: "http://localhost:5002", Usage: "resourceserver base URL"},
 		{Name: "WEBAPP_CLIENT_ID", Default: "1234", Usage: "the webapp's client ID"},
@@ -30,7 +30,7 @@ const (
 )
 
 type settings struct {
-	server      config.Server
+	server      service.Server
 	authURL     string
 	resourceURL string
 	clientID    string
@@ -40,11 +40,11 @@ type settings struct {
 	roots       *x509.CertPool
 }
 
-func loadSettings(env *config.Env) settings {
+func loadSettings(env *service.Env) settings {
 	timeout := env.Duration("WEBAPP_UPSTREAM_TIMEOUT", 10*time.Millisecond, time.Minute)
 	return settings{
 		// Two upstream calls, each bounded by timeout, and the answer.
-		server:      config.LoadServer(env, "WEBAPP", 2*timeout+5*time.Second),
+		server:      service.LoadServer(env, "WEBAPP", 2*timeout+5*time.Second),
 		authURL:     env.URL("WEBAPP_AUTH_URL"),
 		resourceURL: env.URL("WEBAPP_RESOURCE_URL"),
 		clientID:    env.String("WEBAPP_CLIENT_ID"),
@@ -56,4 +56,4 @@ func loadSettings(env *config.Env) settings {
 }
 
 // Server says where the webapp listens.
-func (s settings) Server() config.Server { return s.server }
+func (s settings) Server() service.Server { return s.server }

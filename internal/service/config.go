@@ -1,12 +1,13 @@
-// Package config reads a service's settings from its environment. Each
-// service declares its settings once, as a list of Var; that list is both
-// what -h prints and where defaults come from, so the two cannot disagree.
+package service
+
+// A service reads its settings from its environment. Each service declares
+// its settings once, as a list of Var; that list is both what -h prints and
+// where defaults come from, so the two cannot disagree.
 //
 // A setting that is present but invalid is an *Error naming it: services
-// refuse to start rather than start weakened. Besides the readers, it holds
-// the settings files (-env-file), the command line, and the settings every
-// service has (ServerVars, LoadServer).
-package config
+// refuse to start rather than start weakened. Besides the readers, this
+// package holds the settings files (-env-file), the command line, and the
+// settings every service has (ServerVars, LoadServer).
 
 import (
 	"errors"
