@@ -53,16 +53,6 @@ func handleToken(svc *oauth.Service, callers callers, m *counts) http.Handler {
 	})
 }
 
-// AppendJSON implements httpx.JSONAppender.
-func (t tokenResponse) AppendJSON(b []byte) []byte {
-	o := httpx.Start(b)
-	o.String("access_token", t.AccessToken)
-	o.String("token_type", t.TokenType)
-	o.Int("expires_in", t.ExpiresIn)
-	o.String("scope", t.Scope)
-	return o.End()
-}
-
 // introspection is the body of an introspection response (RFC 7662 §2.2).
 // An inactive token is exactly {"active":false}: every other member is
 // omitted when empty.
@@ -78,40 +68,6 @@ type introspection struct {
 	Aud       any    `json:"aud,omitempty"`
 	Iss       string `json:"iss,omitempty"`
 	Jti       string `json:"jti,omitempty"`
-}
-
-// AppendJSON implements httpx.JSONAppender, leaving out what is empty as
-// the json tags say.
-func (in introspection) AppendJSON(b []byte) []byte {
-	o := httpx.Start(b)
-	o.Bool("active", in.Active)
-	for _, m := range [...]struct{ k, v string }{{"scope", in.Scope}, {"client_id", in.ClientID}, {"username", in.Username}, {"token_type", in.TokenType}} {
-		if m.v != "" {
-			o.String(m.k, m.v)
-		}
-	}
-	if in.Exp != 0 {
-		o.Int("exp", in.Exp)
-	}
-	if in.Iat != 0 {
-		o.Int("iat", in.Iat)
-	}
-	if in.Sub != "" {
-		o.String("sub", in.Sub)
-	}
-	switch aud := in.Aud.(type) {
-	case string:
-		o.String("aud", aud)
-	case []string:
-		o.Strings("aud", aud)
-	}
-	if in.Iss != "" {
-		o.String("iss", in.Iss)
-	}
-	if in.Jti != "" {
-		o.String("jti", in.Jti)
-	}
-	return o.End()
 }
 
 func handleIntrospect(svc *oauth.Service, callers callers, m *counts) http.Handler {

@@ -90,7 +90,8 @@ func TestNoLineLostOnStop(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel()
-			cmd, lines, addr := startWebapp(t, "WEBAPP_DRAIN=0s")
+			// Probes' access lines are at DEBUG.
+			cmd, lines, addr := startWebapp(t, "WEBAPP_DRAIN=0s", "LOG_LEVEL=debug")
 			const n = 200
 			client := newClient(t)
 			for i := 0; i < n; i++ {

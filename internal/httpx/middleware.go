@@ -1,7 +1,6 @@
 package httpx
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -9,7 +8,6 @@ import (
 	"path"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"oauthtime/internal/metrics"
@@ -23,140 +21,83 @@ import (
 // one access log line, and records the request in m (if not nil) under
 // the route that answered. errs writes the errors it answers itself.
 func Wrap(mux *http.ServeMux, log *slog.Logger, errs ErrorWriter, maxBody int64, m *metrics.HTTP) http.Handler {
-	return &wrapped{next: routes(mux, errs), log: log, errs: errs, maxBody: maxBody, metrics: m}
-}
+	next := routes(mux, errs)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		// One ID or none: a repeated header is as untrustworthy as a bad one.
+		ids := r.Header.Values(trace.RequestIDHeader)
+		id := trace.NewRequestID()
+		if len(ids) == 1 && trace.ValidRequestID(ids[0]) {
+			id = ids[0]
+		}
+		w.Header().Set(trace.RequestIDHeader, id)
+		ctx := trace.NewContext(r.Context(), trace.Start(id, r.Header.Values(trace.Header), r.Header.Values(trace.StateHeader)))
+		r = r.WithContext(ctx)
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		rec := &recorder{ResponseWriter: w}
 
-type wrapped struct {
-	next    http.Handler
-	log     *slog.Logger
-	errs    ErrorWriter
-	maxBody int64
-	metrics *metrics.HTTP
-	// recorders are reused: a recorder is the size of the access line's
-	// attributes, and a ResponseWriter is not used after its request.
-	recorders sync.Pool
-}
-
-func (m *wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	// One ID or none: a repeated header is as untrustworthy as a bad one.
-	// The header names are canonical already: indexed, not looked up.
-	ids := r.Header[trace.RequestIDHeader]
-	if len(ids) != 1 || !trace.ValidRequestID(ids[0]) {
-		ids = []string{trace.NewRequestID()}
-	}
-	id := ids[0]
-	// The caller's own value, echoed: net/http only reads it, and neither
-	// header is changed after.
-	w.Header()[trace.RequestIDHeader] = ids
-	ctx := trace.NewContext(r.Context(), trace.Start(id, r.Header[trace.Header], r.Header[trace.StateHeader]))
-	r = r.WithContext(ctx)
-	if r.Body != http.NoBody { // a GET has none to cap
-		r.Body = http.MaxBytesReader(w, r.Body, m.maxBody)
-	}
-	rec, _ := m.recorders.Get().(*recorder)
-	if rec == nil {
-		rec = new(recorder)
-	}
-	rec.ResponseWriter = w
-	rec.attrs = rec.line[accessAttrs:accessAttrs]
-
-	defer func() {
-		defer m.recycle(rec)
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler {
-				panic(p)
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.ErrorContext(ctx, "panic", slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+				if rec.code == 0 {
+					errs(rec, r, http.StatusInternalServerError, "server_error", "internal error")
+				}
 			}
-			m.log.ErrorContext(ctx, "panic", slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
-			if rec.code == 0 {
-				m.errs(rec, r, http.StatusInternalServerError, "server_error", "internal error")
+			status, elapsed := rec.status(), time.Since(start)
+			if m != nil {
+				m.Observe(r.Method, rec.route, status, elapsed)
 			}
-		}
-		status := rec.status()
-		elapsed := time.Since(start)
-		if m.metrics != nil {
-			m.metrics.Observe(r.Method, rec.route, status, elapsed)
-		}
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		level := slog.LevelInfo
-		if status >= 500 {
-			level = slog.LevelWarn
-		}
-		h := m.log.Handler()
-		if !h.Enabled(ctx, level) {
-			return
-		}
-		// The line's own attributes go before the annotations, which
-		// are in line already unless they outgrew it.
-		attrs := append(rec.line[:0],
-			slog.String("method", r.Method),
-			// The path only: a query string can carry credentials.
-			slog.String("path", r.URL.Path),
-			slog.Int("status", status),
-			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-			slog.String("remote", host),
-		)
-		attrs = append(attrs, rec.attrs...)
-		// The line's time is when the request ended: start plus elapsed,
-		// with no second reading of the clock.
-		end := start.Add(elapsed)
-		if l, ok := h.(liner); ok {
-			l.Line(ctx, end, level, "request", attrs...)
-			return
-		}
-		// A Record made here, not by the Logger: the Logger would capture
-		// the caller's program counter, which this line never shows.
-		rr := slog.NewRecord(end, level, "request", 0)
-		rr.AddAttrs(attrs...)
-		h.Handle(ctx, rr)
-	}()
-	m.next.ServeHTTP(rec, r)
+			level := slog.LevelInfo
+			switch {
+			case status >= 500:
+				level = slog.LevelWarn
+			case isProbe(r.URL.Path):
+				level = slog.LevelDebug // probes call every few seconds
+			}
+			host, _, _ := net.SplitHostPort(r.RemoteAddr)
+			attrs := append([]slog.Attr{
+				slog.String("method", r.Method),
+				// The path only: a query string can carry credentials.
+				slog.String("path", r.URL.Path),
+				slog.Int("status", status),
+				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+				slog.String("remote", host),
+			}, rec.attrs...)
+			log.LogAttrs(ctx, level, "request", attrs...)
+		}()
+		next.ServeHTTP(rec, r)
+	})
 }
 
-// recycle clears rec, so that it holds nothing of its request, and keeps
-// it for the next. Of line, only what the request used needs clearing.
-func (m *wrapped) recycle(rec *recorder) {
-	clear(rec.line[:min(len(rec.line), accessAttrs+len(rec.attrs))])
-	rec.ResponseWriter, rec.code, rec.route, rec.attrs = nil, 0, "", nil
-	m.recorders.Put(rec)
+// isProbe reports whether path is one that health probes call.
+func isProbe(path string) bool {
+	return path == "/healthz" || path == "/livez" || path == "/readyz"
 }
 
 // Annotate adds attrs to the access log line of the request that w
 // answers. Handlers say what happened this way (the client, the error and
 // its cause) rather than with lines of their own: one line per request.
 func Annotate(w http.ResponseWriter, attrs ...slog.Attr) {
-	for {
-		switch x := w.(type) {
-		case *recorder:
-			x.attrs = append(x.attrs, attrs...)
-			return
-		case interface{ Unwrap() http.ResponseWriter }:
-			w = x.Unwrap()
-		default:
-			return
-		}
+	if rec := recorderOf(w); rec != nil {
+		rec.attrs = append(rec.attrs, attrs...)
 	}
 }
 
-// setRoute tells the recorder behind w which route answers.
-func setRoute(w http.ResponseWriter, route string) {
+// recorderOf finds the recorder behind w, if any.
+func recorderOf(w http.ResponseWriter) *recorder {
 	for {
 		switch x := w.(type) {
 		case *recorder:
-			x.route = route
-			return
+			return x
 		case interface{ Unwrap() http.ResponseWriter }:
 			w = x.Unwrap()
 		default:
-			return
+			return nil
 		}
 	}
-}
-
-// liner is a slog.Handler that writes a line from its parts, with no
-// slog.Record to fill (logging.Handler is one).
-type liner interface {
-	Line(ctx context.Context, t time.Time, level slog.Level, msg string, attrs ...slog.Attr) error
 }
 
 // recorder remembers the status a handler wrote, what it annotated, and
@@ -164,13 +105,9 @@ type liner interface {
 type recorder struct {
 	http.ResponseWriter
 	code  int
-	route string        // the path of the route's pattern; "" for none
-	attrs []slog.Attr   // the handler's annotations, from line[accessAttrs:]
-	line  [12]slog.Attr // room for the access line's attributes, then the annotations
+	route string // the path of the route's pattern; "" for none
+	attrs []slog.Attr
 }
-
-// accessAttrs is how many attributes the access line has of its own.
-const accessAttrs = 5
 
 func (r *recorder) WriteHeader(code int) {
 	if r.code == 0 && code >= 200 {
@@ -210,26 +147,29 @@ func routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
-			setRoute(w, pattern[strings.IndexByte(pattern, ' ')+1:])
-			// The route's own handler, found once: mux.ServeHTTP would
-			// match again. No route of ours has path wildcards to fill.
-			h.ServeHTTP(w, r)
+			if rec := recorderOf(w); rec != nil {
+				rec.route = pattern[strings.IndexByte(pattern, ' ')+1:]
+			}
+			// Served by the mux itself, so that the handler sees the
+			// pattern's wildcards (r.PathValue).
+			mux.ServeHTTP(w, r)
 			return
 		}
 		// No route: let the mux say what it would answer, then answer it
 		// in our shape.
 		c := &capture{header: make(http.Header)}
 		h.ServeHTTP(c, r)
-		switch c.code {
-		case http.StatusMethodNotAllowed:
-			// The path is a route's, the method is not: count it under
-			// that route.
-			setRoute(w, r.URL.Path)
-			w.Header().Set("Allow", c.header.Get("Allow"))
-			errs(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed, see the Allow header")
-		default:
+		if c.code != http.StatusMethodNotAllowed {
 			errs(w, r, http.StatusNotFound, "not_found", "no such path")
+			return
 		}
+		// The path is a route's, the method is not: count it under that
+		// route.
+		if rec := recorderOf(w); rec != nil {
+			rec.route = r.URL.Path
+		}
+		w.Header().Set("Allow", c.header.Get("Allow"))
+		errs(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed, see the Allow header")
 	})
 }
 
@@ -238,9 +178,6 @@ func routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 func isClean(p string) bool {
 	if p == "" || p[0] != '/' {
 		return false
-	}
-	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
-		return true // no empty segment, and none that starts with a dot
 	}
 	c := path.Clean(p)
 	if p[len(p)-1] == '/' && c != "/" {

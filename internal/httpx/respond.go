@@ -18,38 +18,18 @@ import (
 // short machine-readable word and description a fixed human text.
 type ErrorWriter func(w http.ResponseWriter, r *http.Request, status int, code, description string)
 
-// Header values that every answer shares. Header.Set would make a slice
-// and canonicalize the key for each answer; net/http copies a handler's
-// header before writing it and never changes a value's slice, and nothing
-// here appends to or writes into these, so one of each does for all.
-var (
-	jsonType = []string{"application/json"}
-	noStore  = []string{"no-store"}
-	noCache  = []string{"no-cache"}
-)
-
 // NoStore marks an answer not to be cached: one that carries a token or
 // facts about one (RFC 6749 §5.1), or an error about credentials.
 func NoStore(w http.ResponseWriter) {
-	h := w.Header()
-	h["Cache-Control"] = noStore
-	h["Pragma"] = noCache
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
 }
 
 // WriteJSON writes v as a JSON body, and a newline, with status. v is one
-// of the services' plain response structs, whose encoding cannot fail; a
-// JSONAppender writes itself.
+// of the services' plain response structs, whose encoding cannot fail.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	w.Header()["Content-Type"] = jsonType
+	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	if a, ok := v.(JSONAppender); ok {
-		bp := bodies.Get().(*[]byte)
-		b := append(a.AppendJSON((*bp)[:0]), '\n')
-		w.Write(b)
-		*bp = b
-		bodies.Put(bp)
-		return
-	}
 	json.NewEncoder(w).Encode(v)
 }
 
@@ -57,16 +37,6 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 type errorBody struct {
 	Error       string `json:"error"`
 	Description string `json:"error_description,omitempty"`
-}
-
-// AppendJSON implements JSONAppender.
-func (e errorBody) AppendJSON(b []byte) []byte {
-	o := Start(b)
-	o.String("error", e.Error)
-	if e.Description != "" {
-		o.String("error_description", e.Description)
-	}
-	return o.End()
 }
 
 // JSONError is the ErrorWriter of the JSON services. It marks the response

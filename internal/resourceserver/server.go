@@ -40,22 +40,8 @@ type currentTime struct {
 	CurrentTime string `json:"current_time"`
 }
 
-// AppendJSON implements httpx.JSONAppender.
-func (c currentTime) AppendJSON(b []byte) []byte {
-	o := httpx.Start(b)
-	o.String("current_time", c.CurrentTime)
-	return o.End()
-}
-
 type epochTime struct {
 	EpochTime int64 `json:"epoch_time"`
-}
-
-// AppendJSON implements httpx.JSONAppender.
-func (e epochTime) AppendJSON(b []byte) []byte {
-	o := httpx.Start(b)
-	o.Int("epoch_time", e.EpochTime)
-	return o.End()
 }
 
 // handleResource serves a resource that needs scope.

@@ -33,11 +33,11 @@ func NewServer(log *slog.Logger, f *Fetcher, owner Owner, reg *metrics.Registry,
 func addRoutes(mux *http.ServeMux, f *Fetcher, owner Owner, reg *metrics.Registry, metricsHere bool) {
 	mux.Handle("GET /current_time", handleFetch(owner, func(r *http.Request, o Owner) (answer, error) {
 		t, err := f.CurrentTime(r.Context(), o)
-		return answer{text: t, json: currentTime(t)}, err
+		return answer{text: t, json: currentTime{t}}, err
 	}))
 	mux.Handle("GET /epoch_time", handleFetch(owner, func(r *http.Request, o Owner) (answer, error) {
 		t, err := f.EpochTime(r.Context(), o)
-		return answer{text: strconv.FormatInt(t, 10), json: epochTime(t)}, err
+		return answer{text: strconv.FormatInt(t, 10), json: epochTime{t}}, err
 	}))
 	httpx.AddProbes(mux, reg, metricsHere)
 }
@@ -45,27 +45,17 @@ func addRoutes(mux *http.ServeMux, f *Fetcher, owner Owner, reg *metrics.Registr
 // answer is a resource in the webapp's two forms.
 type answer struct {
 	text string
-	json httpx.JSONAppender
+	json any
 }
 
 // currentTime is {"current_time":"..."}.
-type currentTime string
-
-// AppendJSON implements httpx.JSONAppender.
-func (c currentTime) AppendJSON(b []byte) []byte {
-	o := httpx.Start(b)
-	o.String("current_time", string(c))
-	return o.End()
+type currentTime struct {
+	CurrentTime string `json:"current_time"`
 }
 
 // epochTime is {"epoch_time":...}.
-type epochTime int64
-
-// AppendJSON implements httpx.JSONAppender.
-func (e epochTime) AppendJSON(b []byte) []byte {
-	o := httpx.Start(b)
-	o.Int("epoch_time", int64(e))
-	return o.End()
+type epochTime struct {
+	EpochTime int64 `json:"epoch_time"`
 }
 
 func handleFetch(defaultOwner Owner, get func(*http.Request, Owner) (answer, error)) http.Handler {
