@@ -1,16 +1,15 @@
 package jwt
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strconv"
-
-	"oauthtime/internal/jsonobj"
 )
 
 // numericDate reads a NumericDate (RFC 7519 §2): seconds since the epoch,
 // which may have a fraction. The fraction is dropped.
-func numericDate(p *jsonobj.Reader) (int64, error) {
+func numericDate(p *jsonReader) (int64, error) {
 	text, err := p.Number()
 	if err != nil {
 		return 0, err
@@ -26,3 +25,9 @@ func numericDate(p *jsonobj.Reader) (int64, error) {
 }
 
 var errRange = errors.New("number out of range")
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it.
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s) // a string always encodes
+	return append(b, q...)
+}

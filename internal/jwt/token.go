@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"oauthtime/internal/clock"
-	"oauthtime/internal/jsonobj"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/wire"
 )
@@ -62,9 +61,9 @@ type Issuer struct {
 // and live for ttl, truncated to whole seconds (at least one).
 func NewIssuer(key *Key, issuer, audience string, ttl time.Duration, clk clock.Clock) *Issuer {
 	c := []byte(`{"iss":`)
-	c = jsonobj.AppendString(c, issuer)
+	c = appendJSONString(c, issuer)
 	c = append(c, `,"aud":`...)
-	c = jsonobj.AppendString(c, audience)
+	c = appendJSONString(c, audience)
 	c = append(c, `,"sub":`...)
 	return &Issuer{
 		key:    key,
@@ -96,11 +95,11 @@ func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
 	st := i.key.get()
 	defer i.key.put(st)
 	c := append(st.raw[:0], i.claims...)
-	c = jsonobj.AppendString(c, subject)
+	c = appendJSONString(c, subject)
 	c = append(c, `,"client_id":`...)
-	c = jsonobj.AppendString(c, clientID)
+	c = appendJSONString(c, clientID)
 	c = append(c, `,"scope":`...)
-	c = jsonobj.AppendString(c, scope)
+	c = appendJSONString(c, scope)
 	c = append(c, `,"iat":`...)
 	c = strconv.AppendInt(c, iat, 10)
 	c = append(c, `,"exp":`...)
@@ -265,7 +264,7 @@ func (v *Verifier) ours(h64 string) *Key {
 // HS256 that names its key, and returns the kid. The algorithm is never
 // chosen from the header: it is only compared.
 func checkHeader(text string) (kid string, err error) {
-	p := jsonobj.NewReader(text)
+	p := newJSONReader(text)
 	if err := p.Open(); err != nil {
 		return "", fmt.Errorf("%w: header: %v", ErrJSON, err)
 	}
@@ -274,7 +273,7 @@ func checkHeader(text string) (kid string, err error) {
 		bitTyp
 		bitKid
 	)
-	var seen jsonobj.Names
+	var seen jsonNames
 	var alg, typ string
 	for {
 		name, ok, err := p.Member()
@@ -335,11 +334,11 @@ func checkHeader(text string) (kid string, err error) {
 // parseClaims reads the claims set into c and nbf and returns the bit set
 // of the claims it saw.
 func parseClaims(text string, c *Claims, nbf *int64) (uint32, error) {
-	p := jsonobj.NewReader(text)
+	p := newJSONReader(text)
 	if err := p.Open(); err != nil {
 		return 0, fmt.Errorf("%w: claims: %v", ErrJSON, err)
 	}
-	var seen jsonobj.Names
+	var seen jsonNames
 	for {
 		name, ok, err := p.Member()
 		if err != nil {
@@ -369,7 +368,7 @@ func parseClaims(text string, c *Claims, nbf *int64) (uint32, error) {
 		case "aud":
 			bit = claimAud
 			c.Audience, err = p.StringOrArray()
-			if errors.Is(err, jsonobj.ErrType) {
+			if errors.Is(err, errJSONType) {
 				err = ErrClaimType
 			}
 		default:
@@ -391,7 +390,7 @@ func parseClaims(text string, c *Claims, nbf *int64) (uint32, error) {
 	return seen.Known(), nil
 }
 
-func claimString(p *jsonobj.Reader, dst *string) error {
+func claimString(p *jsonReader, dst *string) error {
 	if !p.IsString() {
 		return ErrClaimType
 	}
@@ -400,7 +399,7 @@ func claimString(p *jsonobj.Reader, dst *string) error {
 	return err
 }
 
-func claimDate(p *jsonobj.Reader, dst *int64) error {
+func claimDate(p *jsonReader, dst *int64) error {
 	if !p.IsNumber() {
 		return ErrClaimType
 	}

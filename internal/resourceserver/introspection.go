@@ -2,13 +2,13 @@ package resourceserver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 
 	"oauthtime/internal/httpx"
-	"oauthtime/internal/jsonobj"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/wire"
 )
@@ -54,47 +54,43 @@ func parseIntrospection(status int, raw []byte) (TokenInfo, error) {
 		return TokenInfo{}, fmt.Errorf("introspection answered status %d", status)
 	}
 	// The part of an RFC 7662 answer the resource server uses. Unknown
-	// members are ignored (RFC 7662 §2.2).
-	var info TokenInfo
-	var hasActive, hasScope bool
-	err := jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) (err error) {
-		switch name {
-		case "active":
-			info.Active, err = r.Bool()
-			hasActive = err == nil
-		case "scope":
-			if hasScope = !r.IsNull(); hasScope {
-				if !r.IsString() {
-					return jsonobj.ErrType
-				}
-				info.Scope, err = r.String()
-			}
-		case "aud":
-			if !r.IsNull() {
-				if info.Audience, err = r.StringOrArray(); err != nil {
-					err = errors.New("aud is neither a string nor an array of strings")
-				}
-			}
-		case "client_id":
-			info.ClientID, err = r.StringOrNull()
-		case "sub":
-			info.Subject, err = r.StringOrNull()
-		default:
-			err = r.Skip()
-		}
-		return err
-	})
-	if err != nil {
+	// members are ignored (RFC 7662 §2.2); a pointer tells a member that
+	// is absent or null from one that is there.
+	var answer struct {
+		Active   *bool           `json:"active"`
+		Scope    *string         `json:"scope"`
+		Audience json.RawMessage `json:"aud"`
+		ClientID *string         `json:"client_id"`
+		Subject  *string         `json:"sub"`
+	}
+	if err := json.Unmarshal(raw, &answer); err != nil {
 		return TokenInfo{}, fmt.Errorf("introspection answer: %w", err)
 	}
-	if !hasActive {
+	if answer.Active == nil {
 		return TokenInfo{}, errors.New("introspection answer has no active member")
 	}
-	if !info.Active {
+	if !*answer.Active {
 		return TokenInfo{}, nil
 	}
-	if !hasScope {
+	if answer.Scope == nil {
 		return TokenInfo{}, errors.New("introspection answer for an active token has no scope")
 	}
+	info := TokenInfo{Active: true, Scope: *answer.Scope, ClientID: deref(answer.ClientID), Subject: deref(answer.Subject)}
+	if aud := answer.Audience; len(aud) > 0 && string(aud) != "null" {
+		var one string
+		if json.Unmarshal(aud, &one) == nil {
+			info.Audience = []string{one}
+		} else if json.Unmarshal(aud, &info.Audience) != nil {
+			return TokenInfo{}, errors.New("introspection answer: aud is neither a string nor an array of strings")
+		}
+	}
 	return info, nil
+}
+
+// deref is *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

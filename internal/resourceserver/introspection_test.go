@@ -1,6 +1,8 @@
 package resourceserver
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -51,6 +53,46 @@ func FuzzParseIntrospection(f *testing.F) {
 		}
 		if status != 200 {
 			t.Fatalf("status %d accepted", status)
+		}
+		// What was accepted is what the body says, read independently.
+		var m map[string]any
+		if err := json.Unmarshal([]byte(body), &m); err != nil {
+			t.Fatalf("accepted %q, which is no JSON object: %v", body, err)
+		}
+		member := func(name string) (any, bool) {
+			var v any
+			n := 0
+			for k, x := range m {
+				if strings.EqualFold(k, name) {
+					v, n = x, n+1
+				}
+			}
+			if n > 1 { // case variants: which one won depends on their order
+				t.Skip()
+			}
+			return v, n == 1
+		}
+		active, _ := member("active")
+		if active != info.Active {
+			t.Fatalf("%q read as active=%v", body, info.Active)
+		}
+		if !info.Active {
+			return
+		}
+		if scope, _ := member("scope"); scope != info.Scope {
+			t.Fatalf("%q read with scope %q", body, info.Scope)
+		}
+		var want []string
+		switch aud, _ := member("aud"); aud := aud.(type) {
+		case string:
+			want = []string{aud}
+		case []any:
+			for _, a := range aud {
+				want = append(want, a.(string))
+			}
+		}
+		if !slices.Equal(want, info.Audience) {
+			t.Fatalf("%q read with aud %q", body, info.Audience)
 		}
 	})
 }

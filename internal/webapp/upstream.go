@@ -2,16 +2,15 @@ package webapp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"oauthtime/internal/httpx"
-	"oauthtime/internal/jsonobj"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/wire"
 )
@@ -59,14 +58,9 @@ func (c *tokenClient) Token(ctx context.Context, owner Owner, scope string) (sec
 // parseToken reads the authserver's answer to a token request.
 func parseToken(status int, raw []byte) (secret.String, error) {
 	if status != http.StatusOK {
-		var code string // the error member, if the body has one
-		_ = jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) (err error) {
-			if name == "error" {
-				code, err = r.StringOrNull()
-				return err
-			}
-			return r.Skip()
-		})
+		var answer struct{ Error string } // the error member, if the body has one
+		json.Unmarshal(raw, &answer)
+		code := answer.Error
 		if status == http.StatusBadRequest && code == wire.CodeInvalidGrant {
 			return secret.String{}, &Error{Kind: KindOwnerRefused}
 		}
@@ -81,21 +75,14 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 		}
 		return secret.String{}, ue
 	}
-	var token, tokenType string
-	err := jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) (err error) {
-		switch name {
-		case "access_token":
-			token, err = r.StringOrNull()
-		case "token_type":
-			tokenType, err = r.StringOrNull()
-		default:
-			err = r.Skip()
-		}
-		return err
-	})
-	if err != nil {
+	var answer struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+	}
+	if err := json.Unmarshal(raw, &answer); err != nil {
 		return secret.String{}, &Error{Kind: KindBadAnswer, Service: authserver, Err: err}
 	}
+	token, tokenType := answer.AccessToken, answer.TokenType
 	if !strings.EqualFold(tokenType, "Bearer") || len(token) > wire.MaxTokenSize || !wire.ValidB64Token(token) {
 		return secret.String{}, &Error{Kind: KindBadAnswer, Service: authserver, Err: errors.New("no usable Bearer access_token")}
 	}
@@ -145,31 +132,20 @@ func parseCurrentTime(status int, raw []byte) (string, error) {
 	if status != http.StatusOK {
 		return "", statusError(resourceserver, status)
 	}
-	var t *string
-	err := jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) error {
-		if name != "current_time" {
-			return r.Skip()
-		}
-		if r.IsNull() {
-			return nil
-		}
-		if !r.IsString() {
-			return jsonobj.ErrType
-		}
-		s, err := r.String()
-		t = &s
-		return err
-	})
-	if err == nil && t == nil {
+	var answer struct {
+		CurrentTime *string `json:"current_time"`
+	}
+	err := json.Unmarshal(raw, &answer)
+	if err == nil && answer.CurrentTime == nil {
 		err = errors.New("no current_time")
 	}
 	if err == nil {
-		_, err = time.Parse(time.RFC3339, *t)
+		_, err = time.Parse(time.RFC3339, *answer.CurrentTime)
 	}
 	if err != nil {
 		return "", &Error{Kind: KindBadAnswer, Service: resourceserver, Err: err}
 	}
-	return *t, nil
+	return *answer.CurrentTime, nil
 }
 
 // parseEpochTime reads {"epoch_time": <integer>}.
@@ -177,32 +153,17 @@ func parseEpochTime(status int, raw []byte) (int64, error) {
 	if status != http.StatusOK {
 		return 0, statusError(resourceserver, status)
 	}
-	var n int64
-	found := false
-	err := jsonobj.Object(string(raw), func(r *jsonobj.Reader, name string) error {
-		if name != "epoch_time" {
-			return r.Skip()
-		}
-		if r.IsNull() {
-			return nil
-		}
-		if !r.IsNumber() {
-			return jsonobj.ErrType
-		}
-		text, err := r.Number()
-		if err == nil {
-			n, err = strconv.ParseInt(text, 10, 64) // a whole number of seconds
-		}
-		found = true
-		return err
-	})
-	if err == nil && !found {
+	var answer struct {
+		EpochTime *int64 `json:"epoch_time"` // a whole number of seconds
+	}
+	err := json.Unmarshal(raw, &answer)
+	if err == nil && answer.EpochTime == nil {
 		err = errors.New("no epoch_time")
 	}
 	if err != nil {
 		return 0, &Error{Kind: KindBadAnswer, Service: resourceserver, Err: err}
 	}
-	return n, nil
+	return *answer.EpochTime, nil
 }
 
 // call sends req and reads the answer, turning transport failures into

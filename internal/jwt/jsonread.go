@@ -1,15 +1,13 @@
-// Package jsonobj is a hand-written reader for the one shape of JSON the
-// services read: a single object, read member by member. Unlike
-// encoding/json it refuses duplicate members (where encoding/json lets the
-// last win) and matches names exactly (encoding/json ignores case): RFC
-// 7515 §4 and RFC 8725 §3.7 forbid both for tokens, and no answer of ours
-// needs them. It uses no reflection and is several times faster. The
-// input must be valid UTF-8: check it first.
-package jsonobj
+package jwt
+
+// The reader of a token's JSON: a single object, read member by member.
+// Unlike encoding/json it refuses duplicate members (where encoding/json
+// lets the last win) and matches names exactly (encoding/json ignores
+// case): RFC 7515 §4 and RFC 8725 §3.7 forbid both for tokens. The input
+// must be valid UTF-8: check it first.
 
 import (
 	"errors"
-	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -17,85 +15,27 @@ import (
 // maxDepth bounds nesting inside members a reader skips.
 const maxDepth = 32
 
-// Errors of a Reader.
+// Errors of a jsonReader.
 var (
-	// ErrSyntax: the input is not JSON, or not one object.
-	ErrSyntax = errors.New("invalid JSON")
-	// ErrType: a value is not of the type asked for.
-	ErrType = errors.New("wrong JSON type")
+	// errJSONSyntax: the input is not JSON, or not one object.
+	errJSONSyntax = errors.New("invalid JSON")
+	// errJSONType: a value is not of the type asked for.
+	errJSONType = errors.New("wrong JSON type")
 )
 
-// Reader reads one JSON object from a string, so that unescaped string
+// jsonReader reads one JSON object from a string, so that unescaped string
 // values are substrings of it and cost no allocation.
-type Reader struct {
+type jsonReader struct {
 	s     string
 	i     int
 	first bool // the next member is the object's first
 }
 
-// ErrDuplicate: a member name given twice in one object.
-var ErrDuplicate = errors.New("duplicate member name")
+// newJSONReader returns a jsonReader of s.
+func newJSONReader(s string) *jsonReader { return &jsonReader{s: s} }
 
-// Object reads s, one JSON object, calling member with each member's name
-// and the reader at its value; member reads the value, or Skips it. s must
-// be valid UTF-8, and no name may be given twice.
-func Object(s string, member func(r *Reader, name string) error) error {
-	if !utf8.ValidString(s) {
-		return ErrSyntax
-	}
-	r := NewReader(s)
-	if err := r.Open(); err != nil {
-		return err
-	}
-	var seenBuf [16]string
-	seen := seenBuf[:0]
-	for {
-		name, ok, err := r.Member()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return r.Close()
-		}
-		if slices.Contains(seen, name) {
-			return ErrDuplicate
-		}
-		seen = append(seen, name)
-		if err := member(r, name); err != nil {
-			return err
-		}
-	}
-}
 
-// StringOrNull reads a string, or null as "".
-func (p *Reader) StringOrNull() (string, error) {
-	if p.IsNull() {
-		return "", nil
-	}
-	if !p.IsString() {
-		return "", ErrType
-	}
-	return p.String()
-}
-
-// NewReader returns a Reader of s.
-func NewReader(s string) *Reader { return &Reader{s: s} }
-
-// Bool reads true or false.
-func (p *Reader) Bool() (bool, error) {
-	switch {
-	case p.literal("true") == nil:
-		return true, nil
-	case p.literal("false") == nil:
-		return false, nil
-	}
-	return false, ErrType
-}
-
-// IsNull reads null, if it is next, and reports whether it was.
-func (p *Reader) IsNull() bool { return p.literal("null") == nil }
-
-func (p *Reader) ws() {
+func (p *jsonReader) ws() {
 	for p.i < len(p.s) {
 		switch p.s[p.i] {
 		case ' ', '\t', '\n', '\r':
@@ -107,10 +47,10 @@ func (p *Reader) ws() {
 }
 
 // Open consumes the '{' that starts the object.
-func (p *Reader) Open() error {
+func (p *jsonReader) Open() error {
 	p.ws()
 	if p.i >= len(p.s) || p.s[p.i] != '{' {
-		return ErrSyntax
+		return errJSONSyntax
 	}
 	p.i++
 	p.first = true
@@ -119,10 +59,10 @@ func (p *Reader) Open() error {
 
 // Member reads the next member name of the object and the ':' after it.
 // ok is false once the object has closed.
-func (p *Reader) Member() (name string, ok bool, err error) {
+func (p *jsonReader) Member() (name string, ok bool, err error) {
 	p.ws()
 	if p.i >= len(p.s) {
-		return "", false, ErrSyntax
+		return "", false, errJSONSyntax
 	}
 	switch c := p.s[p.i]; {
 	case c == '}':
@@ -132,7 +72,7 @@ func (p *Reader) Member() (name string, ok bool, err error) {
 		p.i++
 		p.ws()
 	case !p.first:
-		return "", false, ErrSyntax
+		return "", false, errJSONSyntax
 	}
 	p.first = false
 	if name, err = p.String(); err != nil {
@@ -140,7 +80,7 @@ func (p *Reader) Member() (name string, ok bool, err error) {
 	}
 	p.ws()
 	if p.i >= len(p.s) || p.s[p.i] != ':' {
-		return "", false, ErrSyntax
+		return "", false, errJSONSyntax
 	}
 	p.i++
 	p.ws()
@@ -148,21 +88,21 @@ func (p *Reader) Member() (name string, ok bool, err error) {
 }
 
 // Close checks that nothing but white space follows the object.
-func (p *Reader) Close() error {
+func (p *jsonReader) Close() error {
 	p.ws()
 	if p.i != len(p.s) {
-		return ErrSyntax
+		return errJSONSyntax
 	}
 	return nil
 }
 
 // IsString reports whether the next value is a string.
-func (p *Reader) IsString() bool { return p.i < len(p.s) && p.s[p.i] == '"' }
+func (p *jsonReader) IsString() bool { return p.i < len(p.s) && p.s[p.i] == '"' }
 
 // String reads a string value.
-func (p *Reader) String() (string, error) {
+func (p *jsonReader) String() (string, error) {
 	if !p.IsString() {
-		return "", ErrSyntax
+		return "", errJSONSyntax
 	}
 	start := p.i + 1
 	for j := start; j < len(p.s); j++ {
@@ -173,14 +113,14 @@ func (p *Reader) String() (string, error) {
 		case c == '\\':
 			return p.unescape(start, j)
 		case c < 0x20:
-			return "", ErrSyntax
+			return "", errJSONSyntax
 		}
 	}
-	return "", ErrSyntax
+	return "", errJSONSyntax
 }
 
 // unescape finishes a string that has an escape at j.
-func (p *Reader) unescape(start, j int) (string, error) {
+func (p *jsonReader) unescape(start, j int) (string, error) {
 	b := make([]byte, j-start, len(p.s)-start)
 	copy(b, p.s[start:j])
 	for j < len(p.s) {
@@ -190,14 +130,14 @@ func (p *Reader) unescape(start, j int) (string, error) {
 			p.i = j + 1
 			return string(b), nil
 		case c < 0x20:
-			return "", ErrSyntax
+			return "", errJSONSyntax
 		case c != '\\':
 			b = append(b, c)
 			j++
 			continue
 		}
 		if j+1 >= len(p.s) {
-			return "", ErrSyntax
+			return "", errJSONSyntax
 		}
 		switch p.s[j+1] {
 		case '"', '\\', '/':
@@ -215,23 +155,23 @@ func (p *Reader) unescape(start, j int) (string, error) {
 		case 'u':
 			r, n := p.escapedRune(j)
 			if n == 0 {
-				return "", ErrSyntax
+				return "", errJSONSyntax
 			}
 			b = utf8.AppendRune(b, r)
 			j += n
 			continue
 		default:
-			return "", ErrSyntax
+			return "", errJSONSyntax
 		}
 		j += 2
 	}
-	return "", ErrSyntax
+	return "", errJSONSyntax
 }
 
 // escapedRune decodes \uXXXX at j, with its low surrogate if it needs one,
 // and returns the rune and the bytes consumed (0 if invalid). A lone
 // surrogate is invalid: it has no UTF-8 form.
-func (p *Reader) escapedRune(j int) (rune, int) {
+func (p *jsonReader) escapedRune(j int) (rune, int) {
 	r1, ok := hex4(p.s, j)
 	if !ok {
 		return 0, 0
@@ -273,7 +213,7 @@ func hex4(s string, j int) (rune, bool) {
 }
 
 // Number reads a number value and returns its text.
-func (p *Reader) Number() (string, error) {
+func (p *jsonReader) Number() (string, error) {
 	s, start, j := p.s, p.i, p.i
 	if j < len(s) && s[j] == '-' {
 		j++
@@ -284,13 +224,13 @@ func (p *Reader) Number() (string, error) {
 	case j < len(s) && '1' <= s[j] && s[j] <= '9':
 		j = digits(s, j)
 	default:
-		return "", ErrSyntax
+		return "", errJSONSyntax
 	}
 	if j < len(s) && s[j] == '.' {
 		if k := digits(s, j+1); k > j+1 {
 			j = k
 		} else {
-			return "", ErrSyntax
+			return "", errJSONSyntax
 		}
 	}
 	if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
@@ -301,7 +241,7 @@ func (p *Reader) Number() (string, error) {
 		if k := digits(s, j); k > j {
 			j = k
 		} else {
-			return "", ErrSyntax
+			return "", errJSONSyntax
 		}
 	}
 	p.i = j
@@ -316,21 +256,21 @@ func digits(s string, j int) int {
 }
 
 // IsNumber reports whether the next value is a number.
-func (p *Reader) IsNumber() bool {
+func (p *jsonReader) IsNumber() bool {
 	return p.i < len(p.s) && (p.s[p.i] == '-' || '0' <= p.s[p.i] && p.s[p.i] <= '9')
 }
 
 // Skip reads and discards the next value, checking its syntax.
-func (p *Reader) Skip() error { return p.skip(0) }
+func (p *jsonReader) Skip() error { return p.skip(0) }
 
 // skip is Skip, depth levels down.
-func (p *Reader) skip(depth int) error {
+func (p *jsonReader) skip(depth int) error {
 	if depth > maxDepth {
-		return ErrSyntax
+		return errJSONSyntax
 	}
 	p.ws()
 	if p.i >= len(p.s) {
-		return ErrSyntax
+		return errJSONSyntax
 	}
 	switch c := p.s[p.i]; c {
 	case '"':
@@ -351,7 +291,7 @@ func (p *Reader) skip(depth int) error {
 }
 
 // skipComposite skips an object or an array.
-func (p *Reader) skipComposite(open byte, depth int) error {
+func (p *jsonReader) skipComposite(open byte, depth int) error {
 	end := byte(']')
 	if open == '{' {
 		end = '}'
@@ -370,7 +310,7 @@ func (p *Reader) skipComposite(open byte, depth int) error {
 			}
 			p.ws()
 			if p.i >= len(p.s) || p.s[p.i] != ':' {
-				return ErrSyntax
+				return errJSONSyntax
 			}
 			p.i++
 		}
@@ -379,7 +319,7 @@ func (p *Reader) skipComposite(open byte, depth int) error {
 		}
 		p.ws()
 		if p.i >= len(p.s) {
-			return ErrSyntax
+			return errJSONSyntax
 		}
 		switch p.s[p.i] {
 		case ',':
@@ -388,14 +328,14 @@ func (p *Reader) skipComposite(open byte, depth int) error {
 			p.i++
 			return nil
 		default:
-			return ErrSyntax
+			return errJSONSyntax
 		}
 	}
 }
 
-func (p *Reader) literal(word string) error {
+func (p *jsonReader) literal(word string) error {
 	if len(p.s)-p.i < len(word) || p.s[p.i:p.i+len(word)] != word {
-		return ErrSyntax
+		return errJSONSyntax
 	}
 	p.i += len(word)
 	return nil
@@ -403,7 +343,7 @@ func (p *Reader) literal(word string) error {
 
 // StringOrArray reads a string or an array of strings (the two forms of
 // aud, RFC 7519 §4.1.3).
-func (p *Reader) StringOrArray() ([]string, error) {
+func (p *jsonReader) StringOrArray() ([]string, error) {
 	if p.IsString() {
 		s, err := p.String()
 		if err != nil {
@@ -412,7 +352,7 @@ func (p *Reader) StringOrArray() ([]string, error) {
 		return []string{s}, nil
 	}
 	if p.i >= len(p.s) || p.s[p.i] != '[' {
-		return nil, ErrType
+		return nil, errJSONType
 	}
 	p.i++
 	var out []string
@@ -423,7 +363,7 @@ func (p *Reader) StringOrArray() ([]string, error) {
 			return out, nil
 		}
 		if !p.IsString() {
-			return nil, ErrType
+			return nil, errJSONType
 		}
 		s, err := p.String()
 		if err != nil {
@@ -432,7 +372,7 @@ func (p *Reader) StringOrArray() ([]string, error) {
 		out = append(out, s)
 		p.ws()
 		if p.i >= len(p.s) {
-			return nil, ErrSyntax
+			return nil, errJSONSyntax
 		}
 		switch p.s[p.i] {
 		case ',':
@@ -441,28 +381,28 @@ func (p *Reader) StringOrArray() ([]string, error) {
 			p.i++
 			return out, nil
 		default:
-			return nil, ErrSyntax
+			return nil, errJSONSyntax
 		}
 	}
 }
 
-// Names remembers the member names of one object to refuse duplicates.
+// jsonNames remembers the member names of one object to refuse duplicates.
 // Known names are bits; other names are kept in a slice that is only
 // allocated when an object carries a member its reader does not know.
-type Names struct {
+type jsonNames struct {
 	known uint32
 	other []string
 }
 
 // Has reports whether known name number bit was added.
-func (n *Names) Has(bit int) bool { return n.known&(1<<bit) != 0 }
+func (n *jsonNames) Has(bit int) bool { return n.known&(1<<bit) != 0 }
 
 // Known returns the known names added, as bits.
-func (n *Names) Known() uint32 { return n.known }
+func (n *jsonNames) Known() uint32 { return n.known }
 
 // Add records name, which is known name number bit (or -1 if unknown), and
 // reports whether it was new.
-func (n *Names) Add(name string, bit int) bool {
+func (n *jsonNames) Add(name string, bit int) bool {
 	if bit >= 0 {
 		if n.known&(1<<bit) != 0 {
 			return false
