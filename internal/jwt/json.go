@@ -1,7 +1,6 @@
 package jwt
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"strconv"
@@ -25,9 +24,3 @@ func numericDate(p *jsonReader) (int64, error) {
 }
 
 var errRange = errors.New("number out of range")
-
-// appendJSONString appends s as a JSON string, as encoding/json writes it.
-func appendJSONString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s) // a string always encodes
-	return append(b, q...)
-}

@@ -34,7 +34,6 @@ type jsonReader struct {
 // newJSONReader returns a jsonReader of s.
 func newJSONReader(s string) *jsonReader { return &jsonReader{s: s} }
 
-
 func (p *jsonReader) ws() {
 	for p.i < len(p.s) {
 		switch p.s[p.i] {

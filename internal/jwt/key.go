@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"hash"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -33,19 +34,9 @@ var macSize64 = b64.EncodedLen(sha256.Size)
 type Key struct {
 	secret []byte
 	id     string
-	// states recycles HMAC states and scratch buffers: hmac.New hashes the
-	// key twice, and with Reset it costs nothing after the first use.
-	states sync.Pool
-}
-
-// state is the per-call scratch space of a Key.
-type state struct {
-	mac hash.Hash
-	sum [sha256.Size]byte
-	sig [sha256.Size]byte
-	tok []byte // the token being verified
-	buf []byte // encoded or decoded segments
-	raw []byte // JSON being built
+	// macs keeps HMAC states for reuse: hmac.New hashes the key twice,
+	// Reset costs nothing.
+	macs sync.Pool
 }
 
 // NewKey returns a Key for secret, which must be at least MinKeySize bytes of
@@ -55,11 +46,7 @@ func NewKey(secret []byte) (*Key, error) {
 		return nil, fmt.Errorf("%w: got %d", ErrWeakKey, len(secret))
 	}
 	sum := sha256.Sum256(secret)
-	k := &Key{secret: bytes.Clone(secret), id: b64.EncodeToString(sum[:12])}
-	k.states.New = func() any {
-		return &state{mac: hmac.New(sha256.New, k.secret)}
-	}
-	return k, nil
+	return &Key{secret: bytes.Clone(secret), id: b64.EncodeToString(sum[:12])}, nil
 }
 
 // ID is the key's kid: the unpadded base64url of the first 12 bytes of the
@@ -70,23 +57,23 @@ func (k *Key) ID() string { return k.id }
 // LogValue keeps the key out of logs.
 func (k *Key) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
 
-func (k *Key) get() *state { return k.states.Get().(*state) }
-
-// put returns st to the pool unless a hostile input grew its buffers.
-func (k *Key) put(st *state) {
-	if cap(st.buf) > 4*wire.MaxTokenSize || cap(st.raw) > 4*wire.MaxTokenSize {
-		return
+// mac returns the HS256 MAC of signingInput.
+func (k *Key) mac(signingInput string) []byte {
+	m, _ := k.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, k.secret)
 	}
-	k.states.Put(st)
+	m.Reset()
+	io.WriteString(m, signingInput)
+	sum := m.Sum(nil)
+	k.macs.Put(m)
+	return sum
 }
 
-// appendSignature appends '.' and the encoded MAC of signingInput to it.
-func (k *Key) appendSignature(st *state, signingInput []byte) []byte {
-	st.mac.Reset()
-	st.mac.Write(signingInput)
-	sum := st.mac.Sum(st.sum[:0])
-	signingInput = append(signingInput, '.')
-	return b64.AppendEncode(signingInput, sum)
+// sign returns the JWS compact serialization of header and payload.
+func (k *Key) sign(header, payload []byte) string {
+	input := b64.EncodeToString(header) + "." + b64.EncodeToString(payload)
+	return input + "." + b64.EncodeToString(k.mac(input))
 }
 
 // split checks the size, shape and alphabet of a JWS compact
@@ -123,39 +110,24 @@ func split(token string) (dot1, dot2 int, err error) {
 }
 
 // verify checks that the signature of token, which split has checked, is
-// the HS256 MAC under k, and returns its payload and, if withHeader, its
-// header, decoded, as slices that point into st. The MAC is checked before
-// anything is decoded, so nothing is interpreted before the signature
-// holds (RFC 8725 §3.3).
-func (k *Key) verify(st *state, token string, dot1, dot2 int, withHeader bool) (header, payload []byte, err error) {
-	st.tok = append(st.tok[:0], token...)
-	if _, err := b64.Decode(st.sig[:], st.tok[dot2+1:]); err != nil {
+// the HS256 MAC under k, and returns its header and payload, decoded. The
+// MAC is checked before anything is decoded, so nothing is interpreted
+// before the signature holds (RFC 8725 §3.3).
+func (k *Key) verify(token string, dot1, dot2 int) (header, payload []byte, err error) {
+	sig, err := b64.DecodeString(token[dot2+1:])
+	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrSignature, err)
 	}
-	st.mac.Reset()
-	st.mac.Write(st.tok[:dot2])
-	if !hmac.Equal(st.mac.Sum(st.sum[:0]), st.sig[:]) {
+	if !hmac.Equal(k.mac(token[:dot2]), sig) {
 		return nil, nil, ErrSignature
 	}
-
-	hn, pn := 0, b64.DecodedLen(dot2-dot1-1)
-	if withHeader {
-		hn = b64.DecodedLen(dot1)
+	if header, err = b64.DecodeString(token[:dot1]); err != nil {
+		return nil, nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
 	}
-	if cap(st.buf) < hn+pn {
-		st.buf = make([]byte, hn+pn)
-	}
-	buf := st.buf[:hn+pn]
-	if withHeader {
-		if hn, err = b64.Decode(buf, st.tok[:dot1]); err != nil {
-			return nil, nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
-		}
-	}
-	pn, err = b64.Decode(buf[hn:], st.tok[dot1+1:dot2])
-	if err != nil {
+	if payload, err = b64.DecodeString(token[dot1+1 : dot2]); err != nil {
 		return nil, nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
 	}
-	return buf[:hn], buf[hn : hn+pn], nil
+	return header, payload, nil
 }
 
 // b64url reports whether s is in the base64url alphabet: no padding, no

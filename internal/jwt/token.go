@@ -2,9 +2,9 @@ package jwt
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,18 +14,17 @@ import (
 	"oauthtime/internal/wire"
 )
 
-// Claims are the claims of an access token (RFC 9068 §2.2). All are required.
-// The json tags document the wire names; the package encodes and decodes
-// them by hand.
+// Claims are the claims of an access token (RFC 9068 §2.2). All are
+// required.
 type Claims struct {
-	Issuer   string   `json:"iss"`
-	Subject  string   `json:"sub"`
-	Audience []string `json:"aud"`
-	ClientID string   `json:"client_id"`
-	Scope    string   `json:"scope"`
-	IssuedAt int64    `json:"iat"`
-	Expiry   int64    `json:"exp"`
-	ID       string   `json:"jti"`
+	Issuer   string
+	Subject  string
+	Audience []string
+	ClientID string
+	Scope    string
+	IssuedAt int64
+	Expiry   int64
+	ID       string
 }
 
 // header returns the JOSE header of every access token this package makes
@@ -50,28 +49,16 @@ type Token struct {
 
 // Issuer makes access tokens. It is safe for concurrent use.
 type Issuer struct {
-	key    *Key
-	clock  clock.Clock
-	ttl    int64  // whole seconds
-	prefix []byte // encoded header, then '.'
-	claims []byte // the constant start of the claims: {"iss":…,"aud":…,"sub":
+	key              *Key
+	clock            clock.Clock
+	ttl              int64 // whole seconds
+	issuer, audience string
 }
 
 // NewIssuer returns an Issuer whose tokens carry iss issuer and aud audience
 // and live for ttl, truncated to whole seconds (at least one).
 func NewIssuer(key *Key, issuer, audience string, ttl time.Duration, clk clock.Clock) *Issuer {
-	c := []byte(`{"iss":`)
-	c = appendJSONString(c, issuer)
-	c = append(c, `,"aud":`...)
-	c = appendJSONString(c, audience)
-	c = append(c, `,"sub":`...)
-	return &Issuer{
-		key:    key,
-		clock:  clk,
-		ttl:    max(int64(ttl/time.Second), 1),
-		prefix: append(b64.AppendEncode(nil, header(key)), '.'),
-		claims: c,
-	}
+	return &Issuer{key: key, clock: clk, ttl: max(int64(ttl/time.Second), 1), issuer: issuer, audience: audience}
 }
 
 // Issue signs a new access token for the resource owner subject, obtained by
@@ -91,36 +78,27 @@ func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
 	if now.Nanosecond() != 0 {
 		exp++
 	}
-
-	st := i.key.get()
-	defer i.key.put(st)
-	c := append(st.raw[:0], i.claims...)
-	c = appendJSONString(c, subject)
-	c = append(c, `,"client_id":`...)
-	c = appendJSONString(c, clientID)
-	c = append(c, `,"scope":`...)
-	c = appendJSONString(c, scope)
-	c = append(c, `,"iat":`...)
-	c = strconv.AppendInt(c, iat, 10)
-	c = append(c, `,"exp":`...)
-	c = strconv.AppendInt(c, exp, 10)
-	c = append(c, `,"jti":"`...)
-	jti := len(c)
-	c = b64.AppendEncode(c, id[:])
-	jtiEnd := len(c)
-	c = append(c, `"}`...)
-	st.raw = c
-
-	b := append(st.buf[:0], i.prefix...)
-	b = b64.AppendEncode(b, c)
-	b = i.key.appendSignature(st, b)
-	st.buf = b
-	if len(b) > wire.MaxTokenSize {
+	claims := struct {
+		Issuer   string `json:"iss"`
+		Audience string `json:"aud"`
+		Subject  string `json:"sub"`
+		ClientID string `json:"client_id"`
+		Scope    string `json:"scope"`
+		IssuedAt int64  `json:"iat"`
+		Expiry   int64  `json:"exp"`
+		ID       string `json:"jti"`
+	}{i.issuer, i.audience, subject, clientID, scope, iat, exp, b64.EncodeToString(id[:])}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return Token{}, fmt.Errorf("jwt: claims: %w", err)
+	}
+	raw := i.key.sign(header(i.key), payload)
+	if len(raw) > wire.MaxTokenSize {
 		return Token{}, ErrTooLarge
 	}
 	return Token{
-		Raw:       secret.New(string(b)),
-		ID:        string(c[jti:jtiEnd]),
+		Raw:       secret.New(raw),
+		ID:        claims.ID,
 		IssuedAt:  time.Unix(iat, 0),
 		Expiry:    time.Unix(exp, 0),
 		ExpiresIn: i.ttl,
@@ -129,24 +107,16 @@ func (i *Issuer) Issue(subject, clientID, scope string) (Token, error) {
 
 // Verifier checks access tokens. It is safe for concurrent use.
 type Verifier struct {
-	keys []*Key
-	// headers holds, for each key, the encoded header an Issuer writes with
-	// it: a token of ours names its key by kid with no decoding and no
-	// parsing. A fleet has one key or two, so a scan beats a map.
-	headers []string
-	issuer  string
-	clock   clock.Clock
+	keys   []*Key
+	issuer string
+	clock  clock.Clock
 }
 
 // NewVerifier returns a Verifier that accepts tokens signed by issuer with
 // key or one of more, each picked by the kid of the token's header.
 // Audience is left to the resource server that uses the token.
 func NewVerifier(key *Key, issuer string, clk clock.Clock, more ...*Key) *Verifier {
-	v := &Verifier{keys: append([]*Key{key}, more...), issuer: issuer, clock: clk}
-	for _, k := range v.keys {
-		v.headers = append(v.headers, b64.EncodeToString(header(k)))
-	}
-	return v
+	return &Verifier{keys: append([]*Key{key}, more...), issuer: issuer, clock: clk}
 }
 
 // Claim names in the order of their bits in names.known.
@@ -175,42 +145,28 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	var st *state
+	// The MAC picks the key; only then is the header, its kid naming that
+	// same key included, read and checked whole.
+	var key *Key
 	var h, p []byte
-	if key := v.ours(token[:dot1]); key != nil {
-		// The header an Issuer writes: its kid names the key, and nothing
-		// in it needs checking or decoding.
-		st = key.get()
-		defer key.put(st)
-		if _, p, err = key.verify(st, token, dot1, dot2, false); err != nil {
-			return Claims{}, err
+	for _, k := range v.keys {
+		if h, p, err = k.verify(token, dot1, dot2); err == nil {
+			key = k
+			break
 		}
-	} else {
-		// Any other header is read only once a signature holds: the MAC
-		// picks the key, then the header, its kid naming that same key
-		// included, is checked whole.
-		for _, k := range v.keys {
-			st = k.get()
-			if h, p, err = k.verify(st, token, dot1, dot2, true); err == nil {
-				key = k
-				defer k.put(st)
-				break
-			}
-			k.put(st)
-		}
-		if err != nil {
-			return Claims{}, err
-		}
-		if !utf8.Valid(h) {
-			return Claims{}, fmt.Errorf("%w: not UTF-8", ErrJSON)
-		}
-		kid, err := checkHeader(string(h))
-		if err != nil {
-			return Claims{}, err
-		}
-		if kid != key.ID() {
-			return Claims{}, fmt.Errorf("%w: %.40q", ErrKeyID, kid)
-		}
+	}
+	if err != nil {
+		return Claims{}, err
+	}
+	if !utf8.Valid(h) {
+		return Claims{}, fmt.Errorf("%w: not UTF-8", ErrJSON)
+	}
+	kid, err := checkHeader(string(h))
+	if err != nil {
+		return Claims{}, err
+	}
+	if kid != key.ID() {
+		return Claims{}, fmt.Errorf("%w: %.40q", ErrKeyID, kid)
 	}
 	if !utf8.Valid(p) {
 		return Claims{}, fmt.Errorf("%w: not UTF-8", ErrJSON)
@@ -247,17 +203,6 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 		return Claims{}, ErrIssuedInFuture
 	}
 	return c, nil
-}
-
-// ours returns the key whose Issuer writes exactly the encoded header h64,
-// or nil.
-func (v *Verifier) ours(h64 string) *Key {
-	for i, h := range v.headers {
-		if h == h64 {
-			return v.keys[i]
-		}
-	}
-	return nil
 }
 
 // checkHeader accepts exactly the header of an RFC 9068 access token under
