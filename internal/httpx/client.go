@@ -77,13 +77,10 @@ func (c *Client) Call(req *http.Request, max int64) (status int, body []byte, er
 	defer cancel()
 	req = req.WithContext(ctx)
 	if span := trace.FromContext(ctx); span != nil {
-		// One allocation for the values, each a slice of it; the names
-		// are canonical already.
-		v := []string{span.RequestID, span.Child(), span.State}
-		req.Header[trace.RequestIDHeader] = v[0:1:1]
-		req.Header[trace.Header] = v[1:2:2]
+		req.Header.Set(trace.RequestIDHeader, span.RequestID)
+		req.Header.Set(trace.Header, span.Child())
 		if span.State != "" {
-			req.Header[trace.StateHeader] = v[2:3:3]
+			req.Header.Set(trace.StateHeader, span.State)
 		}
 	}
 	start := time.Now()

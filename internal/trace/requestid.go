@@ -1,11 +1,6 @@
 package trace
 
-import (
-	"encoding/binary"
-	"encoding/hex"
-	"math/rand/v2"
-	"strings"
-)
+import "strings"
 
 // RequestIDHeader is the header a request ID travels in, X-Request-ID,
 // written in Go's canonical form.
@@ -24,12 +19,5 @@ func ValidRequestID(id string) bool {
 // alnum is the ASCII letters and digits.
 const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-// NewRequestID returns a random request ID of 32 hex digits. IDs need to
-// be unique, not secret: math/rand/v2's generator, seeded by the runtime
-// and never locked, is enough.
-func NewRequestID() string {
-	var raw [16]byte
-	binary.LittleEndian.PutUint64(raw[0:8], rand.Uint64())
-	binary.LittleEndian.PutUint64(raw[8:16], rand.Uint64())
-	return hex.EncodeToString(raw[:])
-}
+// NewRequestID returns a random request ID of 32 hex digits.
+func NewRequestID() string { return newID(16) }

@@ -54,25 +54,13 @@ func Start(requestID string, parents, states []string) *Span {
 			return s
 		}
 	}
-	// Both IDs in one string: one allocation, two substrings.
-	var b [48]byte
-	putID(b[:32])
-	putID(b[32:])
-	ids := string(b[:])
-	return &Span{RequestID: requestID, TraceID: ids[:32], SpanID: ids[32:], Flags: "00"}
+	return &Span{RequestID: requestID, TraceID: newID(16), SpanID: newID(8), Flags: "00"}
 }
 
 // Child returns the traceparent of a call this span makes: the same trace,
 // a new span ID for the callee's parent.
 func (s *Span) Child() string {
-	var b [55]byte
-	copy(b[:], "00-")
-	copy(b[3:35], s.TraceID)
-	b[35] = '-'
-	putID(b[36:52])
-	b[52] = '-'
-	copy(b[53:], s.Flags)
-	return string(b[:])
+	return "00-" + s.TraceID + "-" + newID(8) + "-" + s.Flags
 }
 
 // Parse reads a traceparent value. Version 00 is exactly
@@ -162,26 +150,16 @@ func lowerHex(s string) bool { return strings.Trim(s, "0123456789abcdef") == "" 
 func isZero(s string) bool { return strings.Trim(s, "0") == "" }
 
 // newID returns n random bytes (8 or 16) as lowercase hex, never all zero.
+// IDs need to be unique, not secret: math/rand/v2's generator, seeded by
+// the runtime and never locked, is enough.
 func newID(n int) string {
-	var b [32]byte
-	putID(b[:2*n])
-	return string(b[:2*n])
-}
-
-// putID fills dst, 16 or 32 bytes, with random lowercase hex, never all
-// zero. IDs need to be unique, not secret: math/rand/v2's generator,
-// seeded by the runtime and never locked, is enough and costs nothing.
-func putID(dst []byte) {
-	var raw [16]byte
-	n := len(dst) / 2
+	b := make([]byte, n)
 	for {
-		binary.LittleEndian.PutUint64(raw[0:8], rand.Uint64())
-		binary.LittleEndian.PutUint64(raw[8:16], rand.Uint64())
-		for _, c := range raw[:n] {
-			if c != 0 {
-				hex.Encode(dst, raw[:n])
-				return
-			}
+		for i := 0; i < n; i += 8 {
+			binary.LittleEndian.PutUint64(b[i:], rand.Uint64())
+		}
+		if id := hex.EncodeToString(b); !isZero(id) {
+			return id
 		}
 	}
 }

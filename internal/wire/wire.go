@@ -70,17 +70,7 @@ func ParseBasic(authorization string) (id, secret string, err error) {
 	if !strings.EqualFold(scheme, "Basic") {
 		return "", "", ErrNotBasic
 	}
-	payload = strings.TrimLeft(payload, " ")
-	// Decoded on the stack when short, as credentials are: the one string
-	// made is of the decoded bytes.
-	var in [256]byte
-	var out [192]byte
-	var raw []byte
-	if len(payload) <= len(in) {
-		raw, err = basicEncoding.AppendDecode(out[:0], in[:copy(in[:], payload)])
-	} else {
-		raw, err = basicEncoding.DecodeString(payload)
-	}
+	raw, err := basicEncoding.DecodeString(strings.TrimLeft(payload, " "))
 	if err != nil {
 		return "", "", &basicError{"the Basic credentials are not valid base64", ErrMalformedBasic}
 	}
@@ -125,22 +115,16 @@ func (e *basicError) Unwrap() error { return e.kind }
 // Endpoint is an endpoint of the authserver as one client calls it: its
 // URL, and the client's credentials.
 type Endpoint struct {
-	url string
-	// The client's Authorization value, made once: the transport only
-	// reads a request's header values, so every call can share it.
-	authorization []string
+	url, authorization string
 }
 
 // FormType is the media type of every body sent to the authserver.
 const FormType = "application/x-www-form-urlencoded"
 
-// formType is FormType as a header value, shared as authorization is.
-var formType = []string{FormType}
-
 // NewEndpoint returns the endpoint at url, called as the client id with
 // secret.
 func NewEndpoint(url, id, secret string) Endpoint {
-	return Endpoint{url: url, authorization: []string{BasicAuthorization(id, secret)}}
+	return Endpoint{url: url, authorization: BasicAuthorization(id, secret)}
 }
 
 // NewRequest returns the POST every call to the authserver is: form is
@@ -154,8 +138,8 @@ func (e Endpoint) NewRequest(ctx context.Context, form url.Values) (*http.Reques
 	if err != nil {
 		return nil, err
 	}
-	req.Header["Content-Type"] = formType // the names are canonical already
-	req.Header["Authorization"] = e.authorization
+	req.Header.Set("Content-Type", FormType)
+	req.Header.Set("Authorization", e.authorization)
 	// Present but empty: marks the request idempotent without sending it.
 	req.Header["Idempotency-Key"] = nil
 	return req, nil
