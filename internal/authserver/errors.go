@@ -14,21 +14,16 @@ import (
 
 // writeError is the one place where errors become HTTP responses.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpx.Error
+	if errors.As(err, &he) {
+		httpx.JSONError(w, r, he.Status, he.Code, he.Description)
+		return
+	}
 	var e *oauth.Error
-	switch {
-	case errors.Is(err, errBodyTooLarge):
-		e = &oauth.Error{Kind: oauth.KindInvalid, Code: wire.CodeInvalidRequest, Description: "the request body is over 64 KiB"}
-	case errors.Is(err, errBodyUnreadable):
-		e = &oauth.Error{Kind: oauth.KindInvalid, Code: wire.CodeInvalidRequest, Description: "the request body could not be read", Err: err}
-	case errors.Is(err, errContentType):
-		e = &oauth.Error{Kind: oauth.KindInvalid, Code: wire.CodeInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"}
-	case !errors.As(err, &e):
+	if !errors.As(err, &e) {
 		e = &oauth.Error{Kind: oauth.KindInternal, Code: wire.CodeServerError, Description: "internal error", Err: err}
 	}
 	status := statusOf(e.Kind)
-	if errors.Is(err, errBodyTooLarge) {
-		status = http.StatusRequestEntityTooLarge
-	}
 	switch status {
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Basic realm="authserver"`)
@@ -52,6 +47,8 @@ func statusOf(k oauth.Kind) int {
 		return http.StatusForbidden
 	case oauth.KindRateLimited:
 		return http.StatusTooManyRequests
+	case oauth.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"oauthtime/internal/httpx"
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/oauth"
 	"oauthtime/internal/secret"
 	"oauthtime/internal/wire"
@@ -21,12 +22,12 @@ type tokenResponse struct {
 	Scope       string `json:"scope"`
 }
 
-func handleToken(svc *oauth.Service, callers callers, m *counts) http.Handler {
+func handleToken(svc *oauth.Service, callers callers, tokens *metrics.CounterVec) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller := callers.key(r)
 		form, creds, err := readRequest(r, svc, caller)
 		if err != nil {
-			m.fail(w, r, err)
+			writeError(w, r, err)
 			return
 		}
 		resp, err := svc.Token(r.Context(), oauth.TokenRequest{
@@ -38,10 +39,10 @@ func handleToken(svc *oauth.Service, callers callers, m *counts) http.Handler {
 			Scope:     form["scope"],
 		})
 		if err != nil {
-			m.fail(w, r, err)
+			writeError(w, r, err)
 			return
 		}
-		m.tokens.Inc(creds.ID)
+		tokens.Inc(creds.ID)
 		httpx.Annotate(w, slog.String("client_id", creds.ID), slog.String("scope", resp.Scope), slog.String("jti", resp.ID))
 		httpx.NoStore(w)
 		httpx.WriteJSON(w, http.StatusOK, tokenResponse{
@@ -70,12 +71,12 @@ type introspection struct {
 	Jti       string `json:"jti,omitempty"`
 }
 
-func handleIntrospect(svc *oauth.Service, callers callers, m *counts) http.Handler {
+func handleIntrospect(svc *oauth.Service, callers callers, introspections *metrics.CounterVec) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller := callers.key(r)
 		form, creds, err := readRequest(r, svc, caller)
 		if err != nil {
-			m.fail(w, r, err)
+			writeError(w, r, err)
 			return
 		}
 		// token_type_hint is accepted and ignored: there is one kind of token.
@@ -85,12 +86,12 @@ func handleIntrospect(svc *oauth.Service, callers callers, m *counts) http.Handl
 			Token:  secret.New(form["token"]),
 		})
 		if err != nil {
-			m.fail(w, r, err)
+			writeError(w, r, err)
 			return
 		}
 		httpx.NoStore(w)
 		if !got.Active {
-			m.introspections.Inc("false")
+			introspections.Inc("false")
 			httpx.Annotate(w, slog.String("client_id", creds.ID), slog.Bool("active", false), slog.String("reason", got.Reason.Error()))
 			httpx.WriteJSON(w, http.StatusOK, introspection{})
 			return
@@ -100,7 +101,7 @@ func handleIntrospect(svc *oauth.Service, callers callers, m *counts) http.Handl
 		if len(c.Audience) == 1 {
 			aud = c.Audience[0]
 		}
-		m.introspections.Inc("true")
+		introspections.Inc("true")
 		httpx.Annotate(w, slog.String("client_id", creds.ID), slog.Bool("active", true), slog.String("jti", c.ID))
 		httpx.WriteJSON(w, http.StatusOK, introspection{
 			Active: true, Scope: c.Scope, ClientID: c.ClientID, Username: c.Subject,
@@ -116,13 +117,6 @@ func handleMetadata(meta Metadata) http.Handler {
 	})
 }
 
-// The transport's own request errors.
-var (
-	errBodyTooLarge   = errors.New("request body over 64 KiB")
-	errBodyUnreadable = errors.New("request body cut short")
-	errContentType    = errors.New("content type is not application/x-www-form-urlencoded")
-)
-
 // readRequest does what /token and /introspect share: refuse a rate-limited
 // caller before reading anything, then parse the form body and the client's
 // credentials. Parameters come from the body only, never the query string.
@@ -131,15 +125,15 @@ func readRequest(r *http.Request, svc *oauth.Service, caller string) (oauth.Form
 		return nil, oauth.Credentials{}, err
 	}
 	if !isForm(r.Header.Get("Content-Type")) {
-		return nil, oauth.Credentials{}, errContentType
+		return nil, oauth.Credentials{}, &oauth.Error{Kind: oauth.KindInvalid, Code: wire.CodeInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"}
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return nil, oauth.Credentials{}, errBodyTooLarge
+			return nil, oauth.Credentials{}, &oauth.Error{Kind: oauth.KindTooLarge, Code: wire.CodeInvalidRequest, Description: "the request body is over 64 KiB"}
 		}
-		return nil, oauth.Credentials{}, errBodyUnreadable
+		return nil, oauth.Credentials{}, &oauth.Error{Kind: oauth.KindInvalid, Code: wire.CodeInvalidRequest, Description: "the request body could not be read", Err: err}
 	}
 	form, err := oauth.ParseForm(string(body))
 	if err != nil {

@@ -1,11 +1,10 @@
 package authserver
 
 import (
-	"errors"
 	"net/http"
 
+	"oauthtime/internal/httpx"
 	"oauthtime/internal/metrics"
-	"oauthtime/internal/oauth"
 )
 
 // counts are the authserver's own metric families.
@@ -25,16 +24,17 @@ func newCounts(reg *metrics.Registry, clientIDs []string) *counts {
 	}
 }
 
-// fail counts err, if it is a failure with a family, and answers it.
-func (c *counts) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var e *oauth.Error
-	if errors.As(err, &e) {
-		switch e.Kind {
-		case oauth.KindUnauthenticated:
+// refusals counts h's answers that refuse a client: at /token and
+// /introspect, 401 is always a failed or missing client authentication,
+// and 429 always the brute-force limit.
+func (c *counts) refusals(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		switch httpx.Status(w) {
+		case http.StatusUnauthorized:
 			c.authFailures.Inc()
-		case oauth.KindRateLimited:
+		case http.StatusTooManyRequests:
 			c.rateLimited.Inc()
 		}
-	}
-	writeError(w, r, err)
+	})
 }

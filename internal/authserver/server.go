@@ -51,5 +51,5 @@ func NewMetadata(issuer string, scopes []string) Metadata {
 func NewServer(log *slog.Logger, svc *oauth.Service, meta Metadata, trustedProxies []netip.Prefix, reg *metrics.Registry, metricsHere bool) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, svc, meta, callers{trusted: trustedProxies}, reg, metricsHere)
-	return httpx.Wrap(mux, log, httpx.JSONError, maxBody, reg.HTTP())
+	return httpx.Wrap(mux, log, writeError, maxBody, reg.HTTP())
 }

@@ -39,7 +39,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		h    http.Handler
 	}{
 		{"bare", http.HandlerFunc(answer)},
-		{"wrapped", Wrap(mux, log, JSONError, 1<<16, metrics.NewRegistry().HTTP())},
+		{"wrapped", Wrap(mux, log, testErrors, 1<<16, metrics.NewRegistry().HTTP())},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

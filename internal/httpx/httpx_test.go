@@ -34,7 +34,7 @@ func newHandler(t *testing.T, logs *bytes.Buffer) http.Handler {
 		}
 		WriteJSON(w, http.StatusOK, map[string]any{"n": len(b), "id": trace.FromContext(r.Context()).RequestID})
 	})
-	return Wrap(mux, log, JSONError, 16, nil)
+	return Wrap(mux, log, testErrors, 16, nil)
 }
 
 func TestMiddleware(t *testing.T) {
@@ -125,7 +125,7 @@ func TestAccessLineAnyHandler(t *testing.T) {
 		WriteJSON(w, http.StatusOK, map[string]string{})
 	})
 	var many bytes.Buffer
-	Wrap(mux, logging.New(&many, "test", nil), JSONError, 16, nil).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/many", nil))
+	Wrap(mux, logging.New(&many, "test", nil), testErrors, 16, nil).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/many", nil))
 	for i := range 9 {
 		if !strings.Contains(many.String(), `"n`+strconv.Itoa(i)+`":`+strconv.Itoa(i)+`,`) || !strings.Contains(many.String(), `"path":"/many"`) {
 			t.Fatalf("annotation n%d or the path is missing: %s", i, many.String())
@@ -133,7 +133,7 @@ func TestAccessLineAnyHandler(t *testing.T) {
 	}
 	var lines [2]bytes.Buffer
 	for _, log := range []*slog.Logger{logging.New(&lines[0], "test", nil), slog.New(slog.NewJSONHandler(&lines[1], nil))} {
-		Wrap(mux, log, JSONError, 16, nil).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/a", nil))
+		Wrap(mux, log, testErrors, 16, nil).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/a", nil))
 	}
 	var got [2]map[string]any
 	for i := range lines {
@@ -255,7 +255,7 @@ func TestPanicLineNotHeld(t *testing.T) {
 	t.Cleanup(func() { r.Close(); w.Close() })
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("boom") })
-	h := Wrap(mux, logging.New(logging.NewOutput(w), "test", slog.LevelInfo), JSONError, 16, nil)
+	h := Wrap(mux, logging.New(logging.NewOutput(w), "test", slog.LevelInfo), testErrors, 16, nil)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/boom", nil))
 	if rec.Code != 500 {
@@ -278,7 +278,7 @@ func TestWildcardRoute(t *testing.T) {
 		WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id")})
 	})
 	reg := metrics.NewRegistry()
-	h := Wrap(mux, logging.New(io.Discard, "test", slog.LevelInfo), JSONError, 16, reg.HTTP())
+	h := Wrap(mux, logging.New(io.Discard, "test", slog.LevelInfo), testErrors, 16, reg.HTTP())
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/items/42", nil))
 	if w.Code != 200 || strings.TrimSpace(w.Body.String()) != `{"id":"42"}` {
@@ -288,4 +288,10 @@ func TestWildcardRoute(t *testing.T) {
 	if !strings.Contains(page, `oauthtime_http_requests_total{method="GET",route="/items/{id}",code="200"} 1`) {
 		t.Fatalf("not counted under its pattern:\n%s", page)
 	}
+}
+
+// testErrors is the ErrorWriter of these tests: the JSON shape.
+func testErrors(w http.ResponseWriter, r *http.Request, err error) {
+	e := err.(*Error)
+	JSONError(w, r, e.Status, e.Code, e.Description)
 }

@@ -12,6 +12,7 @@ import (
 
 	"oauthtime/internal/metrics"
 	"oauthtime/internal/trace"
+	"oauthtime/internal/wire"
 )
 
 // Wrap returns a service's whole handler: mux's routes (see routes) behind
@@ -43,7 +44,7 @@ func Wrap(mux *http.ServeMux, log *slog.Logger, errs ErrorWriter, maxBody int64,
 				}
 				log.ErrorContext(ctx, "panic", slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
 				if rec.code == 0 {
-					errs(rec, r, http.StatusInternalServerError, "server_error", "internal error")
+					errs(rec, r, &Error{http.StatusInternalServerError, wire.CodeServerError, "internal error"})
 				}
 			}
 			status, elapsed := rec.status(), time.Since(start)
@@ -84,6 +85,15 @@ func Annotate(w http.ResponseWriter, attrs ...slog.Attr) {
 	if rec := recorderOf(w); rec != nil {
 		rec.attrs = append(rec.attrs, attrs...)
 	}
+}
+
+// Status returns the status of the answer written to w so far (200 if
+// none was set), or 0 if w is not behind the middleware.
+func Status(w http.ResponseWriter) int {
+	if rec := recorderOf(w); rec != nil {
+		return rec.status()
+	}
+	return 0
 }
 
 // recorderOf finds the recorder behind w, if any.
@@ -142,7 +152,7 @@ func routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 			// The mux would redirect //token or /./token to its clean
 			// form: a redirected POST loses its body with some clients,
 			// and no caller of ours sends such paths.
-			errs(w, r, http.StatusNotFound, "not_found", "no such path")
+			errs(w, r, &Error{http.StatusNotFound, wire.CodeNotFound, "no such path"})
 			return
 		}
 		h, pattern := mux.Handler(r)
@@ -160,7 +170,7 @@ func routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 		c := &capture{header: make(http.Header)}
 		h.ServeHTTP(c, r)
 		if c.code != http.StatusMethodNotAllowed {
-			errs(w, r, http.StatusNotFound, "not_found", "no such path")
+			errs(w, r, &Error{http.StatusNotFound, wire.CodeNotFound, "no such path"})
 			return
 		}
 		// The path is a route's, the method is not: count it under that
@@ -169,7 +179,7 @@ func routes(mux *http.ServeMux, errs ErrorWriter) http.Handler {
 			rec.route = r.URL.Path
 		}
 		w.Header().Set("Allow", c.header.Get("Allow"))
-		errs(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed, see the Allow header")
+		errs(w, r, &Error{http.StatusMethodNotAllowed, wire.CodeMethodNotAllowed, "method not allowed, see the Allow header"})
 	})
 }
 

@@ -14,9 +14,19 @@ import (
 	"oauthtime/internal/metrics"
 )
 
-// ErrorWriter writes an error response in a service's own shape. code is a
-// short machine-readable word and description a fixed human text.
-type ErrorWriter func(w http.ResponseWriter, r *http.Request, status int, code, description string)
+// ErrorWriter is a service's one error writer: it turns err into an answer
+// in the service's own shape. The middleware hands it an *Error for what it
+// answers itself.
+type ErrorWriter func(w http.ResponseWriter, r *http.Request, err error)
+
+// Error is an answer the middleware gives itself: a path no route serves
+// (404), a method the route does not take (405), a panic (500).
+type Error struct {
+	Status            int
+	Code, Description string // a short machine-readable word, a fixed human text
+}
+
+func (e *Error) Error() string { return e.Description }
 
 // NoStore marks an answer not to be cached: one that carries a token or
 // facts about one (RFC 6749 §5.1), or an error about credentials.
@@ -39,9 +49,9 @@ type errorBody struct {
 	Description string `json:"error_description,omitempty"`
 }
 
-// JSONError is the ErrorWriter of the JSON services. It marks the response
-// no-store, as RFC 6749 §5.2 wants for the token endpoint and as is right
-// for any error about credentials.
+// JSONError writes an error in the JSON services' shape (RFC 6749 §5.2),
+// marked no-store, as RFC 6749 §5.2 wants for the token endpoint and as is
+// right for any error about credentials.
 func JSONError(w http.ResponseWriter, _ *http.Request, status int, code, description string) {
 	NoStore(w)
 	WriteJSON(w, status, errorBody{Error: SafeText(code), Description: SafeText(description)})

@@ -22,6 +22,7 @@ const (
 	KindUnauthenticated             // client authentication failed or was missing
 	KindForbidden                   // the client is known but may not do this
 	KindRateLimited                 // too many failed authentications from this caller
+	KindTooLarge                    // the request body is over its cap
 	KindInternal                    // our fault
 )
 

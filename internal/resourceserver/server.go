@@ -22,7 +22,7 @@ const maxBody = 4 << 10
 func NewServer(log *slog.Logger, guard *Guard, tm Time, reg *metrics.Registry, metricsHere bool) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, guard, tm, reg, metricsHere)
-	return httpx.Wrap(mux, log, httpx.JSONError, maxBody, reg.HTTP())
+	return httpx.Wrap(mux, log, func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, "", err) }, maxBody, reg.HTTP())
 }
 
 // addRoutes is the resourceserver's whole API surface.
@@ -67,11 +67,16 @@ func handleResource(guard *Guard, scope string, read func() any) http.Handler {
 
 // writeError is the one place where errors become RFC 6750 responses.
 func writeError(w http.ResponseWriter, r *http.Request, scope string, err error) {
+	var he *httpx.Error
+	if errors.As(err, &he) {
+		httpx.JSONError(w, r, he.Status, he.Code, he.Description)
+		return
+	}
 	status, code, description := http.StatusInternalServerError, wire.CodeServerError, "internal error"
 	var re *Error
 	switch {
 	case errors.Is(err, wire.ErrNoToken):
-		status, code, description = http.StatusUnauthorized, "unauthorized", "a Bearer token is required"
+		status, code, description = http.StatusUnauthorized, wire.CodeUnauthorized, "a Bearer token is required"
 	case errors.Is(err, wire.ErrMalformed):
 		status, code, description = http.StatusBadRequest, wire.CodeInvalidRequest, "the Authorization header must be Bearer and one b64token"
 	case errors.As(err, &re):

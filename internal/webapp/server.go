@@ -26,7 +26,7 @@ const maxBody = 4 << 10
 func NewServer(log *slog.Logger, f *Fetcher, owner Owner, reg *metrics.Registry, metricsHere bool) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, f, owner, reg, metricsHere)
-	return httpx.Wrap(mux, log, writeErrorBody, maxBody, reg.HTTP())
+	return httpx.Wrap(mux, log, writeError, maxBody, reg.HTTP())
 }
 
 // addRoutes is the webapp's whole API surface.
@@ -125,7 +125,12 @@ func writeText(w http.ResponseWriter, status int, line string) {
 
 // writeError is the one place where errors become webapp responses.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
-	status, code, message := http.StatusInternalServerError, "server_error", "internal error"
+	var he *httpx.Error
+	if errors.As(err, &he) {
+		writeErrorBody(w, r, he.Status, he.Code, he.Description)
+		return
+	}
+	status, code, message := http.StatusInternalServerError, wire.CodeServerError, "internal error"
 	var fe *Error
 	if errors.As(err, &fe) {
 		message = fe.Message()
@@ -134,11 +139,11 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 			status, code = http.StatusUnauthorized, wire.CodeInvalidGrant
 			w.Header().Set("WWW-Authenticate", `Basic realm="webapp"`)
 		case KindTimeout:
-			status, code = http.StatusGatewayTimeout, "upstream_timeout"
+			status, code = http.StatusGatewayTimeout, wire.CodeUpstreamTimeout
 		case KindUnavailable:
-			status, code = http.StatusServiceUnavailable, "upstream_unavailable"
+			status, code = http.StatusServiceUnavailable, wire.CodeUpstreamUnavailable
 		case KindRefused, KindBadAnswer:
-			status, code = http.StatusBadGateway, "bad_gateway"
+			status, code = http.StatusBadGateway, wire.CodeBadGateway
 		}
 	}
 	httpx.Annotate(w, slog.String("error", code), slog.String("cause", err.Error()))
@@ -146,7 +151,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // writeErrorBody writes an error as one line of text, or as JSON to a
-// caller that accepts it. It is also the webapp's httpx.ErrorWriter.
+// caller that accepts it.
 func writeErrorBody(w http.ResponseWriter, r *http.Request, status int, code, message string) {
 	if wantsJSON(r) {
 		httpx.JSONError(w, r, status, code, message)

@@ -43,6 +43,18 @@ const (
 	CodeInsufficientScope      = "insufficient_scope"
 )
 
+// Error codes of our own: the resourceserver's for a request with no token
+// (RFC 6750 §3.1 gives none), the webapp's for what an upstream did, and
+// every service's for a path or method it does not serve.
+const (
+	CodeUnauthorized        = "unauthorized"
+	CodeUpstreamTimeout     = "upstream_timeout"
+	CodeUpstreamUnavailable = "upstream_unavailable"
+	CodeBadGateway          = "bad_gateway"
+	CodeNotFound            = "not_found"
+	CodeMethodNotAllowed    = "method_not_allowed"
+)
+
 // Errors of ParseBasic: each error it returns wraps one of them, and its
 // text is a fixed description, safe to send back.
 var (
