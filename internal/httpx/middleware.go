@@ -58,16 +58,23 @@ func Wrap(mux *http.ServeMux, log *slog.Logger, errs ErrorWriter, maxBody int64,
 			case isProbe(r.URL.Path):
 				level = slog.LevelDebug // probes call every few seconds
 			}
+			if !log.Enabled(ctx, level) {
+				return
+			}
 			host, _, _ := net.SplitHostPort(r.RemoteAddr)
-			attrs := append([]slog.Attr{
+			// A Record of our own, with no program counter: the Logger
+			// would capture the caller's, which this line never shows.
+			line := slog.NewRecord(start.Add(elapsed), level, "request", 0)
+			line.AddAttrs(
 				slog.String("method", r.Method),
 				// The path only: a query string can carry credentials.
 				slog.String("path", r.URL.Path),
 				slog.Int("status", status),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 				slog.String("remote", host),
-			}, rec.attrs...)
-			log.LogAttrs(ctx, level, "request", attrs...)
+			)
+			line.AddAttrs(rec.attrs...)
+			log.Handler().Handle(ctx, line)
 		}()
 		next.ServeHTTP(rec, r)
 	})

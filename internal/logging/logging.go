@@ -53,7 +53,8 @@ func NewHandler(w io.Writer, level slog.Leveler) *Handler {
 // A cancelled context still logs: shutdown lines matter most.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if s := trace.FromContext(ctx); s != nil {
-		r = r.Clone() // the caller's record is not ours to change
+		// r is this call's own: a Logger makes a Record per call and
+		// keeps no copy, so adding to it changes no one else's.
 		r.AddAttrs(slog.String("request_id", s.RequestID), slog.String("trace_id", s.TraceID), slog.String("span_id", s.SpanID))
 	}
 	err := h.Handler.Handle(ctx, r)

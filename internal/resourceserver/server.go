@@ -25,16 +25,6 @@ func NewServer(log *slog.Logger, guard *Guard, tm Time, reg *metrics.Registry, m
 	return httpx.Wrap(mux, log, func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, "", err) }, maxBody, reg.HTTP())
 }
 
-// addRoutes is the resourceserver's whole API surface.
-func addRoutes(mux *http.ServeMux, guard *Guard, tm Time, reg *metrics.Registry, metricsHere bool) {
-	mux.Handle("GET /current_time", handleResource(guard, wire.ScopeCurrentTime, func() any {
-		return currentTime{tm.Current()}
-	}))
-	mux.Handle("GET /epoch_time", handleResource(guard, wire.ScopeEpochTime, func() any {
-		return epochTime{tm.Epoch()}
-	}))
-	httpx.AddProbes(mux, reg, metricsHere)
-}
 
 type currentTime struct {
 	CurrentTime string `json:"current_time"`

@@ -48,8 +48,10 @@ func Start(requestID string, parents, states []string) *Span {
 	if len(parents) == 1 {
 		if traceID, _, flags, ok := Parse(parents[0]); ok {
 			s := &Span{RequestID: requestID, TraceID: traceID, SpanID: newID(8), Flags: flags}
-			if state := strings.Join(states, ","); len(state) <= MaxState && ValidState(state) {
-				s.State = state
+			if len(states) > 0 {
+				if state := strings.Join(states, ","); len(state) <= MaxState && ValidState(state) {
+					s.State = state
+				}
 			}
 			return s
 		}
@@ -153,13 +155,14 @@ func isZero(s string) bool { return strings.Trim(s, "0") == "" }
 // IDs need to be unique, not secret: math/rand/v2's generator, seeded by
 // the runtime and never locked, is enough.
 func newID(n int) string {
-	b := make([]byte, n)
+	var raw [16]byte
+	var id [32]byte
 	for {
 		for i := 0; i < n; i += 8 {
-			binary.LittleEndian.PutUint64(b[i:], rand.Uint64())
+			binary.LittleEndian.PutUint64(raw[i:], rand.Uint64())
 		}
-		if id := hex.EncodeToString(b); !isZero(id) {
-			return id
+		if hex.Encode(id[:], raw[:n]); !isZero(string(id[:2*n])) {
+			return string(id[:2*n])
 		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"oauthtime/internal/httpx"
@@ -29,18 +28,6 @@ func NewServer(log *slog.Logger, f *Fetcher, owner Owner, reg *metrics.Registry,
 	return httpx.Wrap(mux, log, writeError, maxBody, reg.HTTP())
 }
 
-// addRoutes is the webapp's whole API surface.
-func addRoutes(mux *http.ServeMux, f *Fetcher, owner Owner, reg *metrics.Registry, metricsHere bool) {
-	mux.Handle("GET /current_time", handleFetch(owner, func(r *http.Request, o Owner) (answer, error) {
-		t, err := f.CurrentTime(r.Context(), o)
-		return answer{text: t, json: currentTime{t}}, err
-	}))
-	mux.Handle("GET /epoch_time", handleFetch(owner, func(r *http.Request, o Owner) (answer, error) {
-		t, err := f.EpochTime(r.Context(), o)
-		return answer{text: strconv.FormatInt(t, 10), json: epochTime{t}}, err
-	}))
-	httpx.AddProbes(mux, reg, metricsHere)
-}
 
 // answer is a resource in the webapp's two forms.
 type answer struct {
