@@ -14,5 +14,5 @@ func addRoutes(mux *http.ServeMux, svc *oauth.Service, meta Metadata, callers ca
 	mux.Handle("POST /token", m.refusals(handleToken(svc, callers, m.tokens)))
 	mux.Handle("POST /introspect", m.refusals(handleIntrospect(svc, callers, m.introspections)))
 	mux.Handle("GET /.well-known/oauth-authorization-server", handleMetadata(meta))
-	httpx.AddProbes(mux, reg, metricsHere)
+	httpx.AddProbes(mux, reg, metricsHere, nil)
 }

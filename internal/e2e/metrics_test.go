@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"oauthtime/internal/metrics"
 	"oauthtime/internal/servicetest"
@@ -63,6 +64,7 @@ func TestMetricsCountExactly(t *testing.T) {
 	t.Parallel()
 	sys := startSystem(t)
 	client := newClient(t)
+	scrapes := waitChecks(t, client, sys.auth)
 	do := func(method, url string, header map[string]string, body string, want int) {
 		t.Helper()
 		if status, _, b := call(t, client, method, url, header, body); status != want {
@@ -97,7 +99,11 @@ func TestMetricsCountExactly(t *testing.T) {
 	})
 	auth := scrape(t, client, sys.auth)
 	checkRequests(t, "authserver", auth, requests{
-		"POST /token 200": 3, "POST /introspect 200": 3, "POST /token 400": 1, "POST /token 401": 1, "GET other 404": 1, "GET /token 405": 1,
+		"POST /token 200": 3, "POST /introspect 200": 3, "POST /token 401": 1, "GET other 404": 1, "GET /token 405": 1,
+		// The test's own, and the webapp's and resourceserver's checks of
+		// their credentials at start.
+		"POST /token 400": 2, "POST /introspect 400": 1,
+		"GET /metrics 200": scrapes,
 	})
 	for series, want := range map[string]float64{
 		servicetest.Series("oauthtime_tokens_issued_total", "client_id", "1234"):           3,
@@ -167,6 +173,28 @@ func TestMetricsOutcomes(t *testing.T) {
 		if got := m[servicetest.Series("oauthtime_upstream_requests_total", "upstream", "authserver", "code", "unreachable")]; got != 1 {
 			t.Errorf("%s: unreachable calls = %v, want 1", name, got)
 		}
+	}
+}
+
+// waitChecks waits until the webapp and the resourceserver have checked
+// their client credentials at auth, as each does once at start: one 400
+// each, since a check asks for nothing. It returns how often it scraped
+// auth's /metrics.
+func waitChecks(t *testing.T, client *http.Client, auth *servicetest.Service) (scrapes float64) {
+	t.Helper()
+	token := servicetest.Series("oauthtime_http_requests_total", "method", "POST", "route", "/token", "code", "400")
+	introspect := servicetest.Series("oauthtime_http_requests_total", "method", "POST", "route", "/introspect", "code", "400")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m := scrape(t, client, auth)
+		scrapes++
+		if m[token] >= 1 && m[introspect] >= 1 {
+			return scrapes
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the services did not check their credentials at start")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

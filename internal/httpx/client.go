@@ -107,6 +107,13 @@ func (c *Client) Call(req *http.Request, max int64) (status int, body []byte, er
 	return status, body, err
 }
 
+// Unrecorded returns a Client sharing c's connections whose calls are not
+// recorded in the metrics: for a service's own checks, so that the
+// metrics count the calls made for its callers.
+func (c *Client) Unrecorded() *Client {
+	return &Client{transport: c.transport, timeout: c.timeout}
+}
+
 // Dials returns how many connections the client has opened.
 func (c *Client) Dials() int64 { return c.dials.Load() }
 

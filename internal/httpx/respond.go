@@ -78,9 +78,24 @@ func SafeText(s string) string {
 func safeByte(c byte) bool { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' }
 
 // AddProbes adds the routes every service has beside its API: GET
-// /healthz, and GET /metrics, serving reg, if metricsHere.
-func AddProbes(mux *http.ServeMux, reg *metrics.Registry, metricsHere bool) {
+// /healthz, /livez and /readyz, and GET /metrics, serving reg, if
+// metricsHere. creds, if not nil, are the service's own client credentials
+// at the authserver: while they are refused, it is not ready.
+func AddProbes(mux *http.ServeMux, reg *metrics.Registry, metricsHere bool, creds *Credentials) {
 	mux.Handle("GET /healthz", HandleHealthz())
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case Draining(r.Context()):
+			WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		case creds.Refused() != nil:
+			WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unready", "reason": creds.Refused().Error()})
+		default:
+			WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		}
+	})
 	if metricsHere {
 		mux.Handle("GET /metrics", reg.Handler())
 	}

@@ -2,6 +2,7 @@ package resourceserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,7 +38,12 @@ const (
 	KindInvalidToken      Kind = iota + 1 // inactive, unknown, expired, or not meant for us
 	KindInsufficientScope                 // the token lacks the scope the resource needs
 	KindUnavailable                       // the authorization server gave no usable answer
+	KindClientRefused                     // the authorization server refused our own client credentials
 )
+
+// ErrClientRefused is what an Introspector's error wraps when the
+// authorization server refused the resource server's own credentials.
+var ErrClientRefused = errors.New("the authorization server refused the resourceserver's client credentials")
 
 // Error is a failure of Authorize.
 type Error struct {
@@ -53,6 +59,8 @@ func (e *Error) Error() string {
 		msg = "the access token is invalid or expired"
 	case KindInsufficientScope:
 		msg = "the access token lacks the required scope"
+	case KindClientRefused:
+		msg = "the authorization server refused our client credentials"
 	default:
 		msg = "the authorization server is unavailable"
 	}
@@ -85,6 +93,9 @@ func (g *Guard) Authorize(ctx context.Context, token secret.String, scope string
 		return TokenInfo{}, &Error{Kind: KindInvalidToken, Err: fmt.Errorf("larger than %d bytes", wire.MaxTokenSize)}
 	}
 	info, err := g.introspector.Introspect(ctx, token)
+	if errors.Is(err, ErrClientRefused) {
+		return TokenInfo{}, &Error{Kind: KindClientRefused, Err: err}
+	}
 	if err != nil {
 		return TokenInfo{}, &Error{Kind: KindUnavailable, Err: err}
 	}

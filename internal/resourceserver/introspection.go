@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -21,14 +22,35 @@ const maxIntrospection = 64 << 10
 type introspector struct {
 	client   *httpx.Client
 	endpoint wire.Endpoint // called as the resourceserver's own client
+	creds    *httpx.Credentials
 }
 
-func newIntrospector(client *httpx.Client, authURL, clientID string, sec secret.String) *introspector {
-	return &introspector{client: client, endpoint: wire.NewEndpoint(authURL+"/introspect", clientID, sec.Reveal())}
+// credentialsAdvice names what must match when the authserver refuses the
+// resourceserver's credentials.
+const credentialsAdvice = `RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must match a client with "introspect": true in the authserver's clients (AUTH_CLIENTS_FILE)`
+
+func newIntrospector(log *slog.Logger, client *httpx.Client, authURL, clientID string, sec secret.String) *introspector {
+	in := &introspector{client: client, endpoint: wire.NewEndpoint(authURL+"/introspect", clientID, sec.Reveal())}
+	in.creds = httpx.NewCredentials(log, credentialsAdvice, in.check)
+	return in
+}
+
+// check presents the credentials with no token: an authserver that
+// accepts them answers 400 (invalid_request), having checked nothing else.
+func (in *introspector) check(ctx context.Context) (int, error) {
+	req, err := in.endpoint.NewRequest(ctx, url.Values{})
+	if err != nil {
+		return 0, err
+	}
+	status, _, err := in.client.Unrecorded().Call(req, maxIntrospection)
+	return status, err
 }
 
 // Introspect implements Introspector.
 func (in *introspector) Introspect(ctx context.Context, token secret.String) (TokenInfo, error) {
+	if in.creds.Refused() != nil {
+		return TokenInfo{}, fmt.Errorf("%w (known since a check, not sent again before the next)", ErrClientRefused)
+	}
 	req, err := in.endpoint.NewRequest(ctx, url.Values{"token": {token.Reveal()}})
 	if err != nil {
 		return TokenInfo{}, err
@@ -37,6 +59,7 @@ func (in *introspector) Introspect(ctx context.Context, token secret.String) (To
 	if err != nil {
 		return TokenInfo{}, err
 	}
+	in.creds.Observe(status)
 	return parseIntrospection(status, raw)
 }
 
@@ -46,10 +69,8 @@ func (in *introspector) Introspect(ctx context.Context, token secret.String) (To
 func parseIntrospection(status int, raw []byte) (TokenInfo, error) {
 	switch status {
 	case http.StatusOK:
-	case http.StatusUnauthorized:
-		return TokenInfo{}, errors.New("introspection answered status 401: the authserver refused the resourceserver's client credentials: RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE")
-	case http.StatusForbidden:
-		return TokenInfo{}, errors.New("introspection answered status 403: the authserver does not let RESOURCE_CLIENT_ID introspect: its client needs \"introspect\": true")
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests:
+		return TokenInfo{}, fmt.Errorf("%w: introspection answered status %d: %s", ErrClientRefused, status, credentialsAdvice)
 	default:
 		return TokenInfo{}, fmt.Errorf("introspection answered status %d", status)
 	}

@@ -14,11 +14,11 @@ import (
 
 // build wires the resourceserver from its settings, reading the time from
 // clk, and returns its handler and its client of the authserver.
-func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, *metrics.Registry, *httpx.Client) {
+func build(log *slog.Logger, s settings, clk clock.Clock) (http.Handler, *metrics.Registry, *httpx.Client, *httpx.Credentials) {
 	reg := metrics.NewRegistry()
 	client := httpx.NewClient(s.timeout, s.roots, reg.Upstream("authserver"))
-	guard := NewGuard(newIntrospector(client, s.authURL, s.clientID, s.secret), s.audience)
-	return NewServer(log, guard, NewTime(clk), reg, s.server.MetricsAddr == ""), reg, client
+	in := newIntrospector(log, client, s.authURL, s.clientID, s.secret)
+	return NewServer(log, NewGuard(in, s.audience), NewTime(clk), reg, s.server.MetricsAddr == "", in.creds), reg, client, in.creds
 }
 
 // Start is Run in the background: it returns once the resourceserver
@@ -32,7 +32,8 @@ func Start(ctx context.Context, args []string, getenv func(string) string, stdou
 	if s.secret.Reveal() == defaultSecret {
 		ln.Log.Warn("RESOURCE_CLIENT_SECRET is the default: set it for production")
 	}
-	h, reg, client := build(ln.Log, s, clock.System{})
+	h, reg, client, creds := build(ln.Log, s, clock.System{})
+	go creds.Watch(ctx)
 	return ln.Serve(ctx, h, reg, func() {
 		ln.Log.Info("upstream connections", slog.Int64("opened", client.Dials()))
 		client.Close()

@@ -19,12 +19,11 @@ const maxBody = 4 << 10
 // NewServer returns the resource server's handler. reg records what it
 // does, and GET /metrics serves it if metricsHere (else a listener of its
 // own does).
-func NewServer(log *slog.Logger, guard *Guard, tm Time, reg *metrics.Registry, metricsHere bool) http.Handler {
+func NewServer(log *slog.Logger, guard *Guard, tm Time, reg *metrics.Registry, metricsHere bool, creds *httpx.Credentials) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, guard, tm, reg, metricsHere)
+	addRoutes(mux, guard, tm, reg, metricsHere, creds)
 	return httpx.Wrap(mux, log, func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, "", err) }, maxBody, reg.HTTP())
 }
-
 
 type currentTime struct {
 	CurrentTime string `json:"current_time"`
@@ -77,6 +76,8 @@ func writeError(w http.ResponseWriter, r *http.Request, scope string, err error)
 			status, code, description = http.StatusForbidden, wire.CodeInsufficientScope, "the access token lacks the scope "+scope
 		case KindUnavailable:
 			status, code, description = http.StatusServiceUnavailable, wire.CodeTemporarilyUnavailable, "the authorization server is unavailable"
+		case KindClientRefused:
+			status, code, description = http.StatusBadGateway, wire.CodeServerError, ErrClientRefused.Error()
 		}
 	}
 	challenge := `Bearer realm="resourceserver"`

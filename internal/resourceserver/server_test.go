@@ -62,6 +62,9 @@ func fakeAuthserver(t *testing.T) *httptest.Server {
 			w.WriteHeader(http.StatusUnauthorized)
 			w.Write([]byte(`{"error":"invalid_client"}`))
 			return
+		case "status-429":
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
 		case "huge":
 			w.Write(bytes.Repeat([]byte(" "), 5<<20))
 			return
@@ -88,9 +91,9 @@ func newTestServer(t *testing.T, authURL string) (http.Handler, *bytes.Buffer) {
 	var logs bytes.Buffer
 	client := httpx.NewClient(300*time.Millisecond, nil, nil)
 	t.Cleanup(client.Close)
-	guard := NewGuard(newIntrospector(client, authURL, rsID, secret.New(rsSecret)), "resourceserver")
 	log := logging.New(&logs, "resourceserver", slog.LevelInfo)
-	return NewServer(log, guard, NewTime(clock.NewManual(testNow)), metrics.NewRegistry(), true), &logs
+	in := newIntrospector(log, client, authURL, rsID, secret.New(rsSecret))
+	return NewServer(log, NewGuard(in, "resourceserver"), NewTime(clock.NewManual(testNow)), metrics.NewRegistry(), true, in.creds), &logs
 }
 
 // TestResourceServer has a row for each answer of the resourceserver that
@@ -127,7 +130,8 @@ func TestResourceServer(t *testing.T) {
 		{"authserver answers without active", "/current_time", "Bearer no-active", "", 503, realm, ""},
 		{"authserver answers a bad aud", "/current_time", "Bearer aud-number", "", 503, realm, ""},
 		{"authserver answers 500", "/current_time", "Bearer status-500", "", 503, realm, ""},
-		{"authserver refuses our credentials", "/current_time", "Bearer status-401", "", 503, realm, ""},
+		{"authserver refuses our credentials", "/current_time", "Bearer status-401", "", 502, realm, ""},
+		{"authserver rate limits our credentials", "/current_time", "Bearer status-429", "", 502, realm, ""},
 		{"authserver answers 5 MB", "/current_time", "Bearer huge", "", 503, realm, ""},
 	}
 	for _, tt := range tests {

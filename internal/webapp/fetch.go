@@ -32,19 +32,21 @@ type Kind uint8
 
 // The kinds of Error.
 const (
-	KindOwnerRefused Kind = iota + 1 // the resource owner's credentials were empty or refused
-	KindRefused                      // an upstream refused the webapp itself (its client credentials, its scope, its token)
-	KindUnavailable                  // an upstream is down or says it is
-	KindTimeout                      // an upstream did not answer in time
-	KindBadAnswer                    // an upstream answered something that makes no sense
+	KindOwnerRefused  Kind = iota + 1 // the resource owner's credentials were empty or refused
+	KindRefused                       // an upstream refused the webapp itself (its client credentials, its scope, its token)
+	KindUnavailable                   // an upstream is down or says it is
+	KindTimeout                       // an upstream did not answer in time
+	KindBadAnswer                     // an upstream answered something that makes no sense
+	KindClientRefused                 // the authserver refused the webapp's own client credentials
 )
 
 var kindText = [...]string{
-	KindOwnerRefused: "the username or password was refused",
-	KindRefused:      "an upstream service refused the webapp",
-	KindUnavailable:  "an upstream service is unavailable",
-	KindTimeout:      "an upstream service timed out",
-	KindBadAnswer:    "an upstream service answered nonsense",
+	KindOwnerRefused:  "the username or password was refused",
+	KindRefused:       "an upstream service refused the webapp",
+	KindUnavailable:   "an upstream service is unavailable",
+	KindTimeout:       "an upstream service timed out",
+	KindBadAnswer:     "an upstream service answered nonsense",
+	KindClientRefused: "it refused the webapp's client credentials (WEBAPP_CLIENT_ID, WEBAPP_CLIENT_SECRET)",
 }
 
 // String says what went wrong, safe to show the caller.
@@ -61,6 +63,9 @@ type Error struct {
 	Kind Kind
 	// Service names the upstream at fault ("authserver", say), if any.
 	Service string
+	// Detail, if set, says what went wrong in the upstream's own words, in
+	// place of the Kind's text.
+	Detail string
 	// Err is the underlying cause, for logs only.
 	Err error
 }
@@ -74,10 +79,14 @@ func (e *Error) Error() string {
 
 // Message says what went wrong without the cause: safe to show the caller.
 func (e *Error) Message() string {
-	if e.Service != "" {
-		return e.Service + ": " + e.Kind.String()
+	msg := e.Kind.String()
+	if e.Detail != "" {
+		msg = e.Detail
 	}
-	return e.Kind.String()
+	if e.Service != "" {
+		return e.Service + ": " + msg
+	}
+	return msg
 }
 
 // Unwrap returns the cause.

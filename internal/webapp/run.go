@@ -13,7 +13,7 @@ import (
 
 // build wires the webapp from its settings, and returns its handler and
 // what to run once it has stopped.
-func build(log *slog.Logger, s settings) (http.Handler, *metrics.Registry, func()) {
+func build(log *slog.Logger, s settings) (http.Handler, *metrics.Registry, *httpx.Credentials, func()) {
 	if s.secret.Reveal() == defaultClientSecret {
 		log.Warn("WEBAPP_CLIENT_SECRET is the default: set it for production")
 	}
@@ -24,10 +24,8 @@ func build(log *slog.Logger, s settings) (http.Handler, *metrics.Registry, func(
 	reg := metrics.NewRegistry()
 	authClient := httpx.NewClient(s.timeout, s.roots, reg.Upstream("authserver"))
 	resourceClient := httpx.NewClient(s.timeout, s.roots, reg.Upstream("resourceserver"))
-	f := NewFetcher(
-		newTokenClient(authClient, s.authURL, s.clientID, s.secret),
-		newResourceClient(resourceClient, s.resourceURL),
-	)
+	tokens := newTokenClient(log, authClient, s.authURL, s.clientID, s.secret)
+	f := NewFetcher(tokens, newResourceClient(resourceClient, s.resourceURL))
 	stop := func() {
 		log.Info("upstream connections",
 			slog.Int64("authserver_opened", authClient.Dials()),
@@ -35,7 +33,7 @@ func build(log *slog.Logger, s settings) (http.Handler, *metrics.Registry, func(
 		authClient.Close()
 		resourceClient.Close()
 	}
-	return NewServer(log, f, s.owner, reg, s.server.MetricsAddr == ""), reg, stop
+	return NewServer(log, f, s.owner, reg, s.server.MetricsAddr == "", tokens.creds), reg, tokens.creds, stop
 }
 
 // Start is Run in the background: it returns once the webapp listens. A
@@ -47,7 +45,8 @@ func Start(ctx context.Context, args []string, getenv func(string) string, stdou
 	if ln == nil {
 		return nil, err
 	}
-	h, reg, stop := build(ln.Log, s)
+	h, reg, creds, stop := build(ln.Log, s)
+	go creds.Watch(ctx)
 	return ln.Serve(ctx, h, reg, stop), nil
 }
 

@@ -22,12 +22,11 @@ const maxBody = 4 << 10
 // NewServer returns the webapp's handler. owner is the resource owner used
 // when a caller sends no credentials; reg records what it does, and GET
 // /metrics serves it if metricsHere (else a listener of its own does).
-func NewServer(log *slog.Logger, f *Fetcher, owner Owner, reg *metrics.Registry, metricsHere bool) http.Handler {
+func NewServer(log *slog.Logger, f *Fetcher, owner Owner, reg *metrics.Registry, metricsHere bool, creds *httpx.Credentials) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, f, owner, reg, metricsHere)
+	addRoutes(mux, f, owner, reg, metricsHere, creds)
 	return httpx.Wrap(mux, log, writeError, maxBody, reg.HTTP())
 }
-
 
 // answer is a resource in the webapp's two forms.
 type answer struct {
@@ -129,7 +128,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 			status, code = http.StatusGatewayTimeout, wire.CodeUpstreamTimeout
 		case KindUnavailable:
 			status, code = http.StatusServiceUnavailable, wire.CodeUpstreamUnavailable
-		case KindRefused, KindBadAnswer:
+		case KindRefused, KindBadAnswer, KindClientRefused:
 			status, code = http.StatusBadGateway, wire.CodeBadGateway
 		}
 	}

@@ -106,9 +106,9 @@ func (u *upstreams) handlerWithTimeout(t *testing.T, timeout time.Duration) (htt
 	authClient, resClient := httpx.NewClient(timeout, nil, nil), httpx.NewClient(timeout, nil, nil)
 	t.Cleanup(authClient.Close)
 	t.Cleanup(resClient.Close)
-	f := NewFetcher(newTokenClient(authClient, u.auth.URL, clientID, secret.New(clientSecret)), newResourceClient(resClient, u.res.URL))
 	log := logging.New(&logs, "webapp", slog.LevelInfo)
-	return NewServer(log, f, Owner{Username: "bob", Password: secret.New("bob-pass")}, metrics.NewRegistry(), true), &logs
+	f := NewFetcher(newTokenClient(log, authClient, u.auth.URL, clientID, secret.New(clientSecret)), newResourceClient(resClient, u.res.URL))
+	return NewServer(log, f, Owner{Username: "bob", Password: secret.New("bob-pass")}, metrics.NewRegistry(), true, nil), &logs
 }
 
 // TestWebapp has a row for each answer and rule of README.md's webapp
@@ -137,9 +137,10 @@ func TestWebapp(t *testing.T) {
 		{"empty password", "/current_time", "alice:", "", nil, nil, 401, text, "error: the username or password was refused\n", true},
 		{"empty password as JSON", "/current_time", "alice:", "application/json", nil, nil, 401, js, `{"error":"invalid_grant","error_description":"the username or password was refused"}` + "\n", true},
 		{"invalid_grant", "/current_time", "alice:wrong", "", jsonAnswer(400, `{"error":"invalid_grant"}`), nil, 401, text, "error: the username or password was refused\n", false},
-		{"authserver refuses the webapp", "/current_time", "", "", jsonAnswer(401, `{"error":"invalid_client"}`), nil, 502, text, "error: authserver: an upstream service refused the webapp\n", false},
+		{"authserver refuses the webapp", "/current_time", "", "", jsonAnswer(401, `{"error":"invalid_client"}`), nil, 502, text, "error: authserver: it refused the webapp's client credentials (WEBAPP_CLIENT_ID, WEBAPP_CLIENT_SECRET)\n", false},
 		{"authserver refuses the scope", "/current_time", "", "", jsonAnswer(400, `{"error":"invalid_scope"}`), nil, 502, text, "error: authserver: …", false},
-		{"authserver rate limits", "/current_time", "", "", jsonAnswer(429, `{"error":"temporarily_unavailable"}`), nil, 503, text, "error: authserver: an upstream service is unavailable\n", false},
+		{"authserver rate limits", "/current_time", "", "", jsonAnswer(429, `{"error":"temporarily_unavailable"}`), nil, 502, text, "error: authserver: it refused the webapp's client credentials (WEBAPP_CLIENT_ID, WEBAPP_CLIENT_SECRET)\n", false},
+		{"resourceserver's own credentials refused", "/current_time", "", "", nil, jsonAnswer(502, `{"error":"server_error","error_description":"the authorization server refused the resourceserver's client credentials"}`), 502, text, "error: resourceserver: the authorization server refused the resourceserver's client credentials\n", false},
 		{"authserver fails", "/current_time", "", "", jsonAnswer(500, ``), nil, 503, text, "error: authserver: …", false},
 		{"authserver times out", "/current_time", "", "", hang, nil, 504, text, "error: authserver: an upstream service timed out\n", false},
 		{"authserver answers garbage", "/current_time", "", "", jsonAnswer(200, `{"access_token":`), nil, 502, text, "error: authserver: an upstream service answered nonsense\n", false},
@@ -223,7 +224,7 @@ func TestRefusedCredentialsSaySo(t *testing.T) {
 	if w.Code != http.StatusBadGateway {
 		t.Fatalf("status %d", w.Code)
 	}
-	if !strings.Contains(logs.String(), "refused the webapp's client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match") {
+	if !strings.Contains(logs.String(), `"level":"ERROR","msg":"the authserver refused our client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match`) {
 		t.Fatalf("the log line does not say the webapp's credentials were refused:\n%s", logs)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,14 +31,35 @@ const (
 type tokenClient struct {
 	client   *httpx.Client
 	endpoint wire.Endpoint // called as the webapp's own client
+	creds    *httpx.Credentials
 }
 
-func newTokenClient(client *httpx.Client, authURL, clientID string, sec secret.String) *tokenClient {
-	return &tokenClient{client: client, endpoint: wire.NewEndpoint(authURL+"/token", clientID, sec.Reveal())}
+// credentialsAdvice names what must match when the authserver refuses the
+// webapp's credentials.
+const credentialsAdvice = "WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match a password-grant client in the authserver's clients (AUTH_CLIENTS_FILE)"
+
+func newTokenClient(log *slog.Logger, client *httpx.Client, authURL, clientID string, sec secret.String) *tokenClient {
+	c := &tokenClient{client: client, endpoint: wire.NewEndpoint(authURL+"/token", clientID, sec.Reveal())}
+	c.creds = httpx.NewCredentials(log, credentialsAdvice, c.check)
+	return c
+}
+
+// check presents the credentials with no grant: an authserver that accepts
+// them answers 400 (invalid_request) and issues nothing.
+func (c *tokenClient) check(ctx context.Context) (int, error) {
+	req, err := c.endpoint.NewRequest(ctx, url.Values{})
+	if err != nil {
+		return 0, err
+	}
+	status, _, err := c.client.Unrecorded().Call(req, maxAnswer)
+	return status, err
 }
 
 // Token implements TokenSource.
 func (c *tokenClient) Token(ctx context.Context, owner Owner, scope string) (secret.String, error) {
+	if err := c.creds.Refused(); err != nil {
+		return secret.String{}, &Error{Kind: KindClientRefused, Service: authserver, Err: fmt.Errorf("%w (known since a check, not sent again before the next)", err)}
+	}
 	form := url.Values{
 		"grant_type": {wire.GrantPassword},
 		"username":   {owner.Username},
@@ -52,6 +74,7 @@ func (c *tokenClient) Token(ctx context.Context, owner Owner, scope string) (sec
 	if err != nil {
 		return secret.String{}, err
 	}
+	c.creds.Observe(status)
 	return parseToken(status, raw)
 }
 
@@ -64,13 +87,12 @@ func parseToken(status int, raw []byte) (secret.String, error) {
 		if status == http.StatusBadRequest && code == wire.CodeInvalidGrant {
 			return secret.String{}, &Error{Kind: KindOwnerRefused}
 		}
-		ue := statusError(authserver, status)
-		switch {
-		case status == http.StatusUnauthorized:
-			// The one misconfiguration a user cannot see from outside:
-			// say it in the log line.
-			ue.Err = fmt.Errorf("%w: the authserver refused the webapp's client credentials: WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match a client in its AUTH_CLIENTS_FILE", ue.Err)
-		case code != "":
+		if status == http.StatusUnauthorized || status == http.StatusTooManyRequests {
+			return secret.String{}, &Error{Kind: KindClientRefused, Service: authserver,
+				Err: fmt.Errorf("status %d: the authserver refused our client credentials: %s", status, credentialsAdvice)}
+		}
+		ue := statusError(authserver, status, raw)
+		if code != "" {
 			ue.Err = fmt.Errorf("%w: %s", ue.Err, httpx.SafeText(code))
 		}
 		return secret.String{}, ue
@@ -130,7 +152,7 @@ func (c *resourceClient) get(ctx context.Context, path string, token secret.Stri
 // parseCurrentTime reads {"current_time": "<RFC 3339>"}.
 func parseCurrentTime(status int, raw []byte) (string, error) {
 	if status != http.StatusOK {
-		return "", statusError(resourceserver, status)
+		return "", statusError(resourceserver, status, raw)
 	}
 	var answer struct {
 		CurrentTime *string `json:"current_time"`
@@ -151,7 +173,7 @@ func parseCurrentTime(status int, raw []byte) (string, error) {
 // parseEpochTime reads {"epoch_time": <integer>}.
 func parseEpochTime(status int, raw []byte) (int64, error) {
 	if status != http.StatusOK {
-		return 0, statusError(resourceserver, status)
+		return 0, statusError(resourceserver, status, raw)
 	}
 	var answer struct {
 		EpochTime *int64 `json:"epoch_time"` // a whole number of seconds
@@ -191,14 +213,23 @@ func transportError(service string, err error) error {
 
 // statusError classifies an upstream's error status: it refused the webapp
 // (4xx), is down or overloaded (429, 5xx), or answered with a status none of
-// them sends (anything else).
-func statusError(service string, status int) *Error {
+// them sends (anything else). A 502 is the upstream's own upstream failing:
+// its error_description, if any, says how, and is passed on.
+func statusError(service string, status int, raw []byte) *Error {
 	kind := KindBadAnswer
 	switch {
+	case status == http.StatusBadGateway:
 	case status == http.StatusTooManyRequests || status >= 500 && status <= 599:
 		kind = KindUnavailable
 	case status >= 400 && status <= 499:
 		kind = KindRefused
 	}
-	return &Error{Kind: kind, Service: service, Err: fmt.Errorf("status %d", status)}
+	e := &Error{Kind: kind, Service: service, Err: fmt.Errorf("status %d", status)}
+	var answer struct {
+		Description string `json:"error_description"`
+	}
+	if status == http.StatusBadGateway && json.Unmarshal(raw, &answer) == nil && answer.Description != "" {
+		e.Detail = httpx.SafeText(answer.Description)
+	}
+	return e
 }
