@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"oauthtime/internal/authserver"
@@ -15,11 +16,13 @@ import (
 )
 
 // TestSettingsTemplates: every template in configs/ is a valid settings
-// file of its service, and the secrets in them match, so that copying them
-// all into place gives a system that works (CI also runs ./run.sh so).
+// file of its service that changes no secret as it is, so that each works
+// copied alone (CI also runs ./run.sh with them all in place); and its
+// secret lines, uncommented as the templates say, match clients.json.example.
 func TestSettingsTemplates(t *testing.T) {
 	t.Parallel()
 	root := filepath.Join("..", "..", "configs")
+	secretLines := regexp.MustCompile(`(?m)^#((AUTH_CLIENTS_FILE|WEBAPP_CLIENT_ID|WEBAPP_CLIENT_SECRET|RESOURCE_CLIENT_ID|RESOURCE_CLIENT_SECRET)=)`)
 	read := func(name string, vars []service.Var) map[string]string {
 		t.Helper()
 		raw, err := os.ReadFile(filepath.Join(root, name, name+".env.example"))
@@ -29,6 +32,15 @@ func TestSettingsTemplates(t *testing.T) {
 		values, err := service.ParseEnvFile(string(raw), vars)
 		if err != nil {
 			t.Fatalf("%s template: %v", name, err)
+		}
+		for k := range values {
+			if secretLines.MatchString("#" + k + "=") {
+				t.Errorf("%s template sets %s: copied alone, it would not match the others", name, k)
+			}
+		}
+		values, err = service.ParseEnvFile(secretLines.ReplaceAllString(string(raw), "$1"), vars)
+		if err != nil {
+			t.Fatalf("%s template, its secret lines uncommented: %v", name, err)
 		}
 		return values
 	}

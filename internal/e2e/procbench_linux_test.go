@@ -34,7 +34,9 @@ import (
 //	PROCBENCH=5s go test -count=1 -run ProcessBench -v -timeout 30m ./internal/e2e
 //
 // PROCBENCH_ROUNDS (default 5) sets the rounds, PROCBENCH_CALLERS
-// (default 16,64) the numbers of callers. -count=1 measures again: with
+// (default 16,64) the numbers of callers. PROCBENCH_BASELINE=DIR runs an
+// A/B instead: the second set is the three binaries in DIR (built from
+// another revision, say), run as the first, not the bare system. -count=1 measures again: with
 // the same environment, go test would print a cached run's figures.
 
 // benchProc is one process of a set.
@@ -237,9 +239,17 @@ func TestProcessBench(t *testing.T) {
 	realAuth := startBenchProc(t, "authserver", bin+"/authserver", []string{"AUTH_ADDR=127.0.0.1:0", "AUTH_SIGNING_KEY=" + signingKey, "AUTH_TOKEN_TTL=1h"})
 	realRes := startBenchProc(t, "resourceserver", bin+"/resourceserver", []string{"RESOURCE_ADDR=127.0.0.1:0", "RESOURCE_AUTH_URL=" + realAuth.url})
 	realWeb := startBenchProc(t, "webapp", bin+"/webapp", []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + realAuth.url, "WEBAPP_RESOURCE_URL=" + realRes.url})
-	bareA := startBenchProc(t, "bare auth", self, []string{bareRoleEnv + "=auth", "BARE_TOKEN_JSON=" + tokenJSON, "BARE_ACTIVE_JSON=" + activeJSON})
-	bareR := startBenchProc(t, "bare res", self, []string{bareRoleEnv + "=res", "BARE_AUTH_URL=" + bareA.url})
-	bareW := startBenchProc(t, "bare web", self, []string{bareRoleEnv + "=web", "BARE_AUTH_URL=" + bareA.url, "BARE_RES_URL=" + bareR.url})
+	var bareA, bareR, bareW *benchProc
+	if base := os.Getenv("PROCBENCH_BASELINE"); base != "" {
+		bareA = startBenchProc(t, "baseline authserver", base+"/authserver", []string{"AUTH_ADDR=127.0.0.1:0", "AUTH_SIGNING_KEY=" + signingKey, "AUTH_TOKEN_TTL=1h"})
+		bareR = startBenchProc(t, "baseline resourceserver", base+"/resourceserver", []string{"RESOURCE_ADDR=127.0.0.1:0", "RESOURCE_AUTH_URL=" + bareA.url})
+		bareW = startBenchProc(t, "baseline webapp", base+"/webapp", []string{"WEBAPP_ADDR=127.0.0.1:0", "WEBAPP_AUTH_URL=" + bareA.url, "WEBAPP_RESOURCE_URL=" + bareR.url})
+		t.Logf("A/B: real is this revision, bare is the baseline in %s", base)
+	} else {
+		bareA = startBenchProc(t, "bare auth", self, []string{bareRoleEnv + "=auth", "BARE_TOKEN_JSON=" + tokenJSON, "BARE_ACTIVE_JSON=" + activeJSON})
+		bareR = startBenchProc(t, "bare res", self, []string{bareRoleEnv + "=res", "BARE_AUTH_URL=" + bareA.url})
+		bareW = startBenchProc(t, "bare web", self, []string{bareRoleEnv + "=web", "BARE_AUTH_URL=" + bareA.url, "BARE_RES_URL=" + bareR.url})
+	}
 	sets := []*benchSet{
 		{name: "real", procs: []*benchProc{realAuth, realRes, realWeb}, web: realWeb.url, auth: realAuth.url},
 		{name: "bare", procs: []*benchProc{bareA, bareR, bareW}, web: bareW.url, auth: bareA.url},

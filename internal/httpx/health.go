@@ -9,10 +9,10 @@ import (
 	"time"
 )
 
-// CheckHealth calls GET /healthz on the service that cfg describes, on this
-// host, and returns nil if it answers 200. It is what a container health
-// check runs: the image needs no shell or curl.
-func CheckHealth(ctx context.Context, cfg ServerConfig) error {
+// CheckHealth calls GET path (/healthz or /readyz) on the service that cfg
+// describes, on this host, and returns nil if it answers 200. It is what a
+// container health check runs: the image needs no shell or curl.
+func CheckHealth(ctx context.Context, cfg ServerConfig, path string) error {
 	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
 		return err
@@ -28,17 +28,17 @@ func CheckHealth(ctx context.Context, cfg ServerConfig) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.Scheme()+"://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.Scheme()+"://"+net.JoinHostPort(host, port)+path, nil)
 	if err != nil {
 		return err
 	}
 	resp, err := (&http.Client{Transport: transport}).Do(req)
 	if err != nil {
-		return fmt.Errorf("health check: %w", err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("health check: status %d", resp.StatusCode)
+		return fmt.Errorf("%s: status %d", path, resp.StatusCode)
 	}
 	return nil
 }

@@ -151,8 +151,9 @@ var ErrHelp = flag.ErrHelp
 
 // Flags are the command-line flags every service takes.
 type Flags struct {
-	// HealthCheck asks the binary to call its own /healthz and exit.
-	HealthCheck bool
+	// HealthCheck asks the binary to call its own /healthz and exit;
+	// ReadyCheck, its own /readyz.
+	HealthCheck, ReadyCheck bool
 	// EnvFile names an optional settings file (see ReadEnvFile).
 	EnvFile string
 }
@@ -165,9 +166,10 @@ func ParseArgs(args []string, w io.Writer, service, about string, vars []Var) (F
 	fs := flag.NewFlagSet(service, flag.ContinueOnError)
 	fs.SetOutput(w)
 	fs.BoolVar(&f.HealthCheck, "healthcheck", false, "call this service's own /healthz and exit 0 if it answers 200")
+	fs.BoolVar(&f.ReadyCheck, "readycheck", false, "call this service's own /readyz and exit 0 if it answers 200")
 	fs.StringVar(&f.EnvFile, "env-file", "", "optional `file` of NAME=value settings; the environment wins over it, and a missing file is skipped")
 	fs.Usage = func() {
-		fmt.Fprintf(w, "Usage: %s [-env-file file] [-healthcheck]\n\n%s\n\nFlags:\n", service, about)
+		fmt.Fprintf(w, "Usage: %s [-env-file file] [-healthcheck | -readycheck]\n\n%s\n\nFlags:\n", service, about)
 		fs.PrintDefaults()
 		fmt.Fprintf(w, "\nSettings (environment variables):\n")
 		PrintVars(w, vars)

@@ -68,6 +68,8 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []Var, loa
 		log.Info("no settings file, using the environment alone", slog.String("env_file", flags.EnvFile))
 	case found:
 		log.Info("settings file read", slog.String("env_file", flags.EnvFile), slog.Int("settings", len(fileValues)))
+	case !anySet(getenv, vars):
+		log.Info("no -env-file and no setting in the environment: running on the defaults (-h lists them)")
 	}
 
 	s = load(env)
@@ -75,8 +77,11 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []Var, loa
 		return nil, s, Report(log, err)
 	}
 	srv := s.Server()
-	if flags.HealthCheck {
-		return nil, s, Report(log, httpx.CheckHealth(ctx, srv.ServerConfig))
+	switch {
+	case flags.HealthCheck:
+		return nil, s, Report(log, httpx.CheckHealth(ctx, srv.ServerConfig, "/healthz"))
+	case flags.ReadyCheck:
+		return nil, s, Report(log, httpx.CheckHealth(ctx, srv.ServerConfig, "/readyz"))
 	}
 	ln, err := httpx.Listen(srv.ServerConfig)
 	if err != nil {
@@ -95,6 +100,16 @@ func Listen[S Settings](ctx context.Context, name, about string, vars []Var, loa
 		}
 	}
 	return &Listener{Log: log, ln: ln, metrics: metricsLn, srv: srv.ServerConfig, out: out}, s, nil
+}
+
+// anySet reports whether getenv sets any of vars.
+func anySet(getenv func(string) string, vars []Var) bool {
+	for _, v := range vars {
+		if getenv(v.Name) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Settings are a service's settings, read and checked; Server says where
