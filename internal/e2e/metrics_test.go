@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -269,5 +270,60 @@ func TestMetricsListener(t *testing.T) {
 		if m[`oauthtime_http_requests_total{code="404",method="GET",route="other"}`] != 1 {
 			t.Errorf("%s: the 404 for /metrics is not counted on the metrics listener", s.URL)
 		}
+	}
+}
+
+// TestMisconfiguredResourceServerLocksNoOneOut: a resourceserver whose
+// secret the authserver refuses, under load, on the same address as the
+// webapp, spends its failures once, not per call: the webapp's own token
+// requests never get 429, and every call says which link failed.
+func TestMisconfiguredResourceServerLocksNoOneOut(t *testing.T) {
+	t.Parallel()
+	client := newClient(t)
+	auth := startAuth(t, nil)
+	res := startResource(t, auth.URL, map[string]string{"RESOURCE_CLIENT_SECRET": "wrong-secret"})
+	web := startWeb(t, auth.URL, res.URL, nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for { // its check at start finds the secret refused
+		status, _, body := call(t, client, "GET", res.URL+"/readyz", nil, "")
+		if status == 503 {
+			if !strings.Contains(body, "refused our client credentials") {
+				t.Fatalf("resourceserver /readyz: %s", body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("resourceserver still ready with a refused secret: %d %s", status, body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if status, _, body := call(t, client, "GET", web.URL+"/readyz", nil, ""); status != 200 {
+		t.Fatalf("webapp /readyz: %d %s", status, body)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 200)
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				status, _, body := call(t, client, "GET", web.URL+"/current_time", nil, "")
+				if status != 502 || body != "error: resourceserver: the authorization server refused the resourceserver's client credentials\n" {
+					errs <- fmt.Sprintf("%d %q", status, body)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("a call through the webapp: %s, want 502 naming the resourceserver's credentials", e)
+	}
+	m := scrape(t, client, auth)
+	checkRequests(t, "authserver", m, requests{
+		"POST /token 200": 320, "POST /token 400": 1, "POST /introspect 401": 1,
+	})
+	if f := m[servicetest.Series("oauthtime_client_auth_failures_total")]; f != 1 {
+		t.Errorf("%v failed client authentications, want 1: the check at start", f)
 	}
 }
