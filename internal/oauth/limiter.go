@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"container/list"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,8 +53,8 @@ type Limiter struct {
 	blockCap int // callers in the blocked set, at most
 
 	mu      sync.Mutex
-	failing list // by last failure
-	blocked list // by when blocked
+	failing set // by last failure
+	blocked set // by when blocked
 	// tracked counts the records of both sets, readable without mu: while
 	// no caller has failed lately, as when all is well, Admit takes no lock.
 	tracked atomic.Int64
@@ -69,7 +70,7 @@ func NewLimiter(max int, window time.Duration, clk clock.Clock) *Limiter {
 	return &Limiter{
 		max: max, window: window, clock: clk,
 		failCap: maxFailing, blockCap: blockedFailures / max,
-		failing: newList(), blocked: newList(),
+		failing: newSet(), blocked: newSet(),
 	}
 }
 
@@ -204,46 +205,36 @@ func (l *Limiter) drop(r *record) {
 
 // record is one caller's recent failures.
 type record struct {
-	caller     string
-	failures   []time.Time // oldest first
-	in         *list       // the set the record is in
-	prev, next *record
+	caller   string
+	failures []time.Time // oldest first
+	in       *set        // the set the record is in
+	elem     *list.Element
 }
 
-// list is a set of records by caller, in the order they were pushed.
-type list struct {
-	byCaller       map[string]*record
-	oldest, newest *record
+// set is a set of records by caller, in the order they were pushed.
+type set struct {
+	byCaller map[string]*record
+	order    *list.List
 }
 
-func newList() list { return list{byCaller: make(map[string]*record)} }
+func newSet() set { return set{byCaller: make(map[string]*record), order: list.New()} }
 
-func (s *list) len() int       { return len(s.byCaller) }
-func (s *list) front() *record { return s.oldest }
+func (s *set) len() int { return len(s.byCaller) }
 
-func (s *list) push(r *record) {
-	r.in = s
+func (s *set) front() *record {
+	if e := s.order.Front(); e != nil {
+		return e.Value.(*record)
+	}
+	return nil
+}
+
+func (s *set) push(r *record) {
+	r.in, r.elem = s, s.order.PushBack(r)
 	s.byCaller[r.caller] = r
-	r.prev = s.newest
-	if s.newest != nil {
-		s.newest.next = r
-	} else {
-		s.oldest = r
-	}
-	s.newest = r
 }
 
-func (s *list) unlink(r *record) {
-	if r.prev != nil {
-		r.prev.next = r.next
-	} else {
-		s.oldest = r.next
-	}
-	if r.next != nil {
-		r.next.prev = r.prev
-	} else {
-		s.newest = r.prev
-	}
-	r.prev, r.next, r.in = nil, nil, nil
+func (s *set) unlink(r *record) {
+	s.order.Remove(r.elem)
 	delete(s.byCaller, r.caller)
+	r.in, r.elem = nil, nil
 }
