@@ -5,8 +5,11 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
+
+	"oauthtime/internal/wire"
 )
 
 // RecheckInterval is how often a service asks again whether the authserver
@@ -26,10 +29,9 @@ var ErrCredentialsRefused = errors.New("the authserver refused our client creden
 // and its /readyz is 503, until a check once a minute finds them accepted.
 // A nil *Credentials accepts everything.
 type Credentials struct {
-	log *slog.Logger
-	// check presents the credentials in a request that asks for nothing
-	// else, and returns the authserver's status.
-	check func(ctx context.Context) (int, error)
+	log      *slog.Logger
+	client   *Client
+	endpoint wire.Endpoint // where the credentials are presented
 	// advice names the settings that must match, for the log line.
 	advice string
 
@@ -38,9 +40,22 @@ type Credentials struct {
 	wake    chan struct{} // signalled when they become refused
 }
 
-// NewCredentials returns a Credentials, not yet known refused.
-func NewCredentials(log *slog.Logger, advice string, check func(ctx context.Context) (int, error)) *Credentials {
-	return &Credentials{log: log, check: check, advice: advice, wake: make(chan struct{}, 1)}
+// NewCredentials returns a Credentials, not yet known refused, for the
+// client credentials that endpoint presents, called through client.
+func NewCredentials(log *slog.Logger, advice string, client *Client, endpoint wire.Endpoint) *Credentials {
+	return &Credentials{log: log, client: client, endpoint: endpoint, advice: advice, wake: make(chan struct{}, 1)}
+}
+
+// check presents the credentials with an empty form: an authserver that
+// accepts them answers 400 (invalid_request) and issues nothing. The call
+// is not recorded in the metrics, which count the calls made for callers.
+func (c *Credentials) check(ctx context.Context) (int, error) {
+	req, err := c.endpoint.NewRequest(ctx, url.Values{})
+	if err != nil {
+		return 0, err
+	}
+	status, _, err := c.client.Unrecorded().Call(req, 64<<10)
+	return status, err
 }
 
 // Refused returns ErrCredentialsRefused while the credentials are known to

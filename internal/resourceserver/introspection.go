@@ -31,19 +31,8 @@ const credentialsAdvice = `RESOURCE_CLIENT_ID and RESOURCE_CLIENT_SECRET must ma
 
 func newIntrospector(log *slog.Logger, client *httpx.Client, authURL, clientID string, sec secret.String) *introspector {
 	in := &introspector{client: client, endpoint: wire.NewEndpoint(authURL+"/introspect", clientID, sec.Reveal())}
-	in.creds = httpx.NewCredentials(log, credentialsAdvice, in.check)
+	in.creds = httpx.NewCredentials(log, credentialsAdvice, client, in.endpoint)
 	return in
-}
-
-// check presents the credentials with no token: an authserver that
-// accepts them answers 400 (invalid_request), having checked nothing else.
-func (in *introspector) check(ctx context.Context) (int, error) {
-	req, err := in.endpoint.NewRequest(ctx, url.Values{})
-	if err != nil {
-		return 0, err
-	}
-	status, _, err := in.client.Unrecorded().Call(req, maxIntrospection)
-	return status, err
 }
 
 // Introspect implements Introspector.

@@ -40,19 +40,8 @@ const credentialsAdvice = "WEBAPP_CLIENT_ID and WEBAPP_CLIENT_SECRET must match 
 
 func newTokenClient(log *slog.Logger, client *httpx.Client, authURL, clientID string, sec secret.String) *tokenClient {
 	c := &tokenClient{client: client, endpoint: wire.NewEndpoint(authURL+"/token", clientID, sec.Reveal())}
-	c.creds = httpx.NewCredentials(log, credentialsAdvice, c.check)
+	c.creds = httpx.NewCredentials(log, credentialsAdvice, client, c.endpoint)
 	return c
-}
-
-// check presents the credentials with no grant: an authserver that accepts
-// them answers 400 (invalid_request) and issues nothing.
-func (c *tokenClient) check(ctx context.Context) (int, error) {
-	req, err := c.endpoint.NewRequest(ctx, url.Values{})
-	if err != nil {
-		return 0, err
-	}
-	status, _, err := c.client.Unrecorded().Call(req, maxAnswer)
-	return status, err
 }
 
 // Token implements TokenSource.
