@@ -37,7 +37,10 @@ import (
 // (default 16,64) the numbers of callers. PROCBENCH_BASELINE=DIR runs an
 // A/B instead: the second set is the three binaries in DIR (built from
 // another revision, say), run as the first, not the bare system. -count=1 measures again: with
-// the same environment, go test would print a cached run's figures.
+// the same environment, go test would print a cached run's figures. Against
+// the bare system it fails a load whose medians miss the goals: at least
+// 0.9 of the bare throughput and at most 1.15 times its CPU per call for
+// the flow, and under 25 MB of peak RSS for every service.
 
 // benchProc is one process of a set.
 type benchProc struct {
@@ -297,9 +300,17 @@ func TestProcessBench(t *testing.T) {
 			}
 			t.Logf("%-22s %3d callers: MEDIAN throughput ratio %.3f (%.3f to %.3f), CPU per call ratio %.3f (%.3f to %.3f)",
 				ld.name, n, median(rpsRatio), slices.Min(rpsRatio), slices.Max(rpsRatio), median(cpuRatio), slices.Min(cpuRatio), slices.Max(cpuRatio))
+			if ab := os.Getenv("PROCBENCH_BASELINE") != ""; !ab && ld.name == loads[0].name && (median(rpsRatio) < 0.9 || median(cpuRatio) > 1.15) {
+				t.Errorf("%s, %d callers: %.3f of the bare throughput at %.3f times its CPU per call; the goals are at least 0.9 and at most 1.15",
+					ld.name, n, median(rpsRatio), median(cpuRatio))
+			}
 		}
 	}
 	for _, p := range sets[0].procs {
-		t.Logf("peak RSS %s: %.1f MB", p.name, float64(p.peakRSS(t))/1e6)
+		rss := p.peakRSS(t)
+		t.Logf("peak RSS %s: %.1f MB", p.name, float64(rss)/1e6)
+		if rss > 25e6 {
+			t.Errorf("%s: peak RSS %.1f MB, over 25 MB", p.name, float64(rss)/1e6)
+		}
 	}
 }

@@ -163,9 +163,13 @@ func TestSoak(t *testing.T) {
 
 	// Idle upstream connections close after httpx.IdleConnTimeout; then
 	// every service should be back to its starting goroutines.
-	time.Sleep(httpx.IdleConnTimeout + 2*time.Second)
+	deadline := time.Now().Add(httpx.IdleConnTimeout + 10*time.Second)
 	for _, p := range procs {
 		after := p.stats(t)["goroutines"].(float64)
+		for after > before[p.name]+10 && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+			after = p.stats(t)["goroutines"].(float64)
+		}
 		rss := p.peakRSS(t)
 		t.Logf("%s: peak RSS %.1f MB, goroutines %v before, %v after", p.name, float64(rss)/1e6, before[p.name], after)
 		if rss > 25e6 {
