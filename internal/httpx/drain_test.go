@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"oauthtime/internal/metrics"
 	"oauthtime/internal/servicetest"
 	"oauthtime/internal/wire"
 )
@@ -53,9 +54,12 @@ func (rc *rawConn) get(path string) (*http.Response, string, error) {
 func TestDrain(t *testing.T) {
 	t.Parallel()
 	mux := http.NewServeMux()
-	mux.Handle("GET /healthz", HandleHealthz())
+	AddProbes(mux, metrics.NewRegistry(), false, nil)
 	mux.HandleFunc("GET /x", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "x") })
 	s := servicetest.Start(t, "test", serveWith(ServerConfig{Drain: 2 * time.Second}, mux), nil)
+	if resp, body, err := dialRaw(t, s.Addr).get("/readyz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/readyz before the stop: %v %q", err, body)
+	}
 
 	idle := dialRaw(t, s.Addr)
 	if resp, _, err := idle.get("/x"); err != nil || resp.Close {
@@ -71,6 +75,12 @@ func TestDrain(t *testing.T) {
 		if resp.StatusCode == http.StatusServiceUnavailable {
 			if !strings.Contains(body, "draining") || !resp.Close {
 				t.Fatalf("healthz while draining: %q, close %v", body, resp.Close)
+			}
+			if resp, body, err := dialRaw(t, s.Addr).get("/readyz"); err != nil || resp.StatusCode != 503 || !strings.Contains(body, `"reason":`) {
+				t.Fatalf("/readyz while draining: %v %v %q, want 503 with a reason", err, resp != nil && resp.StatusCode == 503, body)
+			}
+			if resp, _, err := dialRaw(t, s.Addr).get("/livez"); err != nil || resp.StatusCode != 200 {
+				t.Fatalf("/livez while draining: %v, want 200", err)
 			}
 			break
 		}

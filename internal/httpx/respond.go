@@ -89,7 +89,7 @@ func AddProbes(mux *http.ServeMux, reg *metrics.Registry, metricsHere bool, cred
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case Draining(r.Context()):
-			WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+			WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining", "reason": "the service is stopping"})
 		case creds.Refused() != nil:
 			WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unready", "reason": creds.Refused().Error()})
 		default:
