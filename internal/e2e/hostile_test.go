@@ -82,7 +82,11 @@ const form = "Content-Type: application/x-www-form-urlencoded"
 // its own 400 or 431. Either way the service answers the next request.
 func TestHostileInput(t *testing.T) {
 	t.Parallel()
-	sys := startSystem(t)
+	// Tokens of an hour: the rows run in parallel with every other test,
+	// and one may wait its turn longer than a 5-second token lives.
+	auth := startAuth(t, map[string]string{"AUTH_TOKEN_TTL": "1h"})
+	res := startResource(t, auth.URL, nil)
+	sys := system{auth: auth, res: res, web: startWeb(t, auth.URL, res.URL, nil)}
 	client := newClient(t)
 	tok := token(t, client, sys.auth.URL, "current_time")
 	webClient := basicHeader("1234:qwerty")

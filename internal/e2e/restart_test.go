@@ -88,7 +88,10 @@ func TestRollingRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes a few seconds")
 	}
-	drain := map[string]string{"AUTH_DRAIN": "300ms", "RESOURCE_DRAIN": "300ms", "WEBAPP_DRAIN": "300ms"}
+	// Long enough for each of the 64 callers to send once during it, and
+	// so to be told Connection: close, even on a loaded machine (-race,
+	// every package's tests at once).
+	drain := map[string]string{"AUTH_DRAIN": "1s", "RESOURCE_DRAIN": "1s", "WEBAPP_DRAIN": "1s"}
 	auth := startAuth(t, drain)
 	res := startResource(t, auth.URL, drain)
 	web := startWeb(t, auth.URL, res.URL, drain)
