@@ -160,7 +160,9 @@ func TestConnsHeldByOneAddress(t *testing.T) {
 	s := servicetest.Start(t, "test", serveWith(ServerConfig{MaxConns: 2048, MaxNewPerIP: 256}, mux), nil)
 	probe := func(what string) {
 		t.Helper()
-		c := http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+		// Under a second, as a health probe wants (more under the race
+		// detector, which slows the accepting of 5,000 connections).
+		c := http.Client{Timeout: slowdown * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 		resp, err := c.Get(s.URL + "/healthz")
 		if err != nil {
 			t.Fatalf("after %s: %v", what, err)
