@@ -31,8 +31,7 @@ type listener struct {
 	mu       sync.Mutex
 	open     int
 	idle     *list.List            // keep-alive connections between requests, longest idle first
-	fresh    *list.List            // connections with no complete request yet, oldest first
-	freshBy  map[string]*list.List // fresh, by address
+	freshBy  map[string]*list.List // connections with no complete request yet, by address, oldest first
 	room     chan struct{}         // a slot was freed, or a connection went idle
 	finished chan struct{}         // closed by finish
 	finOnce  sync.Once
@@ -41,7 +40,7 @@ type listener struct {
 func newListener(ln net.Listener, max, perIP int) *listener {
 	return &listener{
 		Listener: ln, max: max, perIP: perIP,
-		idle: list.New(), fresh: list.New(),
+		idle:     list.New(),
 		freshBy:  make(map[string]*list.List),
 		room:     make(chan struct{}, 1),
 		finished: make(chan struct{}),
@@ -86,7 +85,7 @@ func (l *listener) Accept() (net.Conn, error) {
 		same = list.New()
 		l.freshBy[c.addr] = same
 	}
-	c.listed, c.byAddr = l.fresh.PushBack(c), same.PushBack(c)
+	c.byAddr = same.PushBack(c)
 	return c, nil
 }
 
@@ -147,7 +146,6 @@ func (l *listener) connState(nc net.Conn, state http.ConnState) {
 // unlist takes c off the idle or fresh list it is on.
 func (l *listener) unlist(c *conn) {
 	if c.byAddr != nil {
-		l.fresh.Remove(c.listed)
 		same := l.freshBy[c.addr]
 		same.Remove(c.byAddr)
 		if same.Len() == 0 {
@@ -187,8 +185,8 @@ type conn struct {
 	l      *listener
 	addr   string
 	closed bool // its slot is released
-	// listed is its element in the idle or fresh list; byAddr, while it
-	// is fresh, in its address's list.
+	// listed is its element in the idle list while it is idle; byAddr,
+	// while it is fresh, in its address's list.
 	listed, byAddr *list.Element
 }
 
