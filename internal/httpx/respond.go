@@ -87,12 +87,11 @@ func AddProbes(mux *http.ServeMux, reg *metrics.Registry, metricsHere bool, cred
 		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case Draining(r.Context()):
+		if Draining(r.Context()) {
 			WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining", "reason": "the service is stopping"})
-		case creds.Refused() != nil:
-			WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unready", "reason": creds.Refused().Error()})
-		default:
+		} else if err := creds.Refused(); err != nil {
+			WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unready", "reason": err.Error()})
+		} else {
 			WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 		}
 	})
