@@ -6,11 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"hash"
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 
 	"oauthtime/internal/wire"
 )
@@ -34,9 +32,6 @@ var macSize64 = b64.EncodedLen(sha256.Size)
 type Key struct {
 	secret []byte
 	id     string
-	// macs keeps HMAC states for reuse: hmac.New hashes the key twice,
-	// Reset costs nothing.
-	macs sync.Pool
 }
 
 // NewKey returns a Key for secret, which must be at least MinKeySize bytes of
@@ -59,15 +54,9 @@ func (k *Key) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
 
 // mac returns the HS256 MAC of signingInput.
 func (k *Key) mac(signingInput string) []byte {
-	m, _ := k.macs.Get().(hash.Hash)
-	if m == nil {
-		m = hmac.New(sha256.New, k.secret)
-	}
-	m.Reset()
+	m := hmac.New(sha256.New, k.secret)
 	io.WriteString(m, signingInput)
-	sum := m.Sum(nil)
-	k.macs.Put(m)
-	return sum
+	return m.Sum(nil)
 }
 
 // sign returns the JWS compact serialization of header and payload.
