@@ -35,23 +35,21 @@ func BenchmarkFlow(b *testing.B) {
 const parallelism = 4
 
 func benchFull(b *testing.B) {
-	auth := servicetest.StartQuiet(b, "authserver", authserver.Start, map[string]string{
+	auth := startQuiet(b, "authserver", authserver.Start, map[string]string{
 		"AUTH_ADDR": "127.0.0.1:0", "AUTH_SIGNING_KEY": signingKey,
 	})
-	res := servicetest.StartQuiet(b, "resourceserver", resourceserver.Start, map[string]string{
+	res := startQuiet(b, "resourceserver", resourceserver.Start, map[string]string{
 		"RESOURCE_ADDR": "127.0.0.1:0", "RESOURCE_AUTH_URL": auth.URL,
 	})
-	web := servicetest.StartQuiet(b, "webapp", webapp.Start, map[string]string{
+	web := startQuiet(b, "webapp", webapp.Start, map[string]string{
 		"WEBAPP_ADDR": "127.0.0.1:0", "WEBAPP_AUTH_URL": auth.URL, "WEBAPP_RESOURCE_URL": res.URL,
 	})
 	drive(b, web.URL+"/current_time")
-	for _, s := range []*servicetest.Service{web, res, auth} {
-		if err := s.Stop(); err != nil {
-			b.Fatal(err)
-		}
+	for _, s := range []*quietService{web, res, auth} {
+		s.stop(b)
 	}
-	for name, s := range map[string]*servicetest.Service{"as-conns": auth, "rs-conns": res, "wa-conns": web} {
-		b.ReportMetric(float64(acceptedConnections(b, s)), name)
+	for name, s := range map[string]*quietService{"as-conns": auth, "rs-conns": res, "wa-conns": web} {
+		b.ReportMetric(float64(acceptedConnections(b, s.Service)), name)
 	}
 }
 

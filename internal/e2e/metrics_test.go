@@ -15,14 +15,14 @@ import (
 	"oauthtime/internal/servicetest"
 )
 
-// scrape reads a service's /metrics with the strict reader.
+// scrape reads a service's /metrics.
 func scrape(t *testing.T, client *http.Client, s *servicetest.Service) servicetest.Metrics {
 	t.Helper()
 	status, h, body := call(t, client, "GET", s.URL+"/metrics", nil, "")
 	if status != 200 || h.Get("Content-Type") != metrics.ContentType {
 		t.Fatalf("%s/metrics: %d %q", s.URL, status, h.Get("Content-Type"))
 	}
-	return servicetest.ParseMetrics(t, body)
+	return servicetest.ReadMetrics(t, body)
 }
 
 // requests is an expected oauthtime_http_requests_total: "METHOD route

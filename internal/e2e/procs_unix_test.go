@@ -13,8 +13,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"oauthtime/internal/servicetest"
 )
 
 // The processes of the soak and shutdown tests are driven by signals and
@@ -24,7 +22,7 @@ import (
 type proc struct {
 	name string
 	cmd  *exec.Cmd
-	logs *servicetest.Logs
+	logs *quietLogs
 	addr string
 	done chan error
 }
@@ -34,7 +32,7 @@ type proc struct {
 // if still running.
 func startProc(t testing.TB, name string, env map[string]string) *proc {
 	t.Helper()
-	p := &proc{name: name, logs: servicetest.NewLogs(true), done: make(chan error, 1)}
+	p := &proc{name: name, logs: newQuietLogs(), done: make(chan error, 1)}
 	p.cmd = exec.Command(filepath.Join(binaries(t), name))
 	for k, v := range env {
 		p.cmd.Env = append(p.cmd.Env, k+"="+v)
@@ -50,7 +48,7 @@ func startProc(t testing.TB, name string, env map[string]string) *proc {
 		<-p.done
 		p.done <- nil // later waits see it as ended
 	})
-	addr, _, ok := p.logs.WaitListening(10 * time.Second)
+	addr, ok := p.logs.waitListening(10 * time.Second)
 	if !ok {
 		t.Fatalf("%s did not start:\n%s", name, p.logs)
 	}

@@ -37,7 +37,7 @@ func TestExposition(t *testing.T) {
 	}
 	r.Counter("y_total", "A plain counter.").Inc()
 
-	m := servicetest.ParseMetrics(t, page(r))
+	m := parseStrict(t, page(r))
 	want := map[string]float64{
 		servicetest.Series("oauthtime_http_requests_total", "method", "GET", "route", "/current_time", "code", "200"):                   2,
 		servicetest.Series("oauthtime_http_requests_total", "method", "POST", "route", "/current_time", "code", "405"):                  1,
@@ -84,7 +84,7 @@ func TestExactUnderLoad(t *testing.T) {
 		}(w)
 	}
 	wg.Wait()
-	m := servicetest.ParseMetrics(t, page(r))
+	m := parseStrict(t, page(r))
 	var total, count float64
 	for k, v := range m {
 		if strings.HasPrefix(k, "oauthtime_http_requests_total{") {
@@ -113,16 +113,16 @@ func TestSeriesBounded(t *testing.T) {
 		}
 	}
 	flood()
-	before := len(servicetest.ParseMetrics(t, page(r)))
+	before := len(parseStrict(t, page(r)))
 	flood()
-	if after := len(servicetest.ParseMetrics(t, page(r))); after != before {
+	if after := len(parseStrict(t, page(r))); after != before {
 		t.Errorf("a second flood grew the series from %d to %d", before, after)
 	}
 	for i := 0; i < 100; i++ {
 		r.HTTP().Observe("GET", fmt.Sprintf("/registered/%d", i), 200, time.Millisecond)
 	}
 	n := 0
-	for k := range servicetest.ParseMetrics(t, page(r)) {
+	for k := range parseStrict(t, page(r)) {
 		if strings.HasPrefix(k, "oauthtime_http_request_duration_seconds_count{") {
 			n++
 		}
@@ -182,14 +182,14 @@ func TestStrictReader(t *testing.T) {
 					panic(r)
 				}
 			}()
-			servicetest.ParseMetrics(f, p)
+			parseStrict(f, p)
 		}()
 		if f.failed == "" {
 			t.Errorf("%s: accepted\n%s", name, p)
 		}
 	}
 	good := head + "a_total{x=\"a\\\"b\\\\c\\nd\"} 1\n" + hist + "h_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 1.5\nh_count 2\n"
-	if m := servicetest.ParseMetrics(t, good); m[servicetest.Series("a_total", "x", "a\"b\\c\nd")] != 1 {
+	if m := parseStrict(t, good); m[servicetest.Series("a_total", "x", "a\"b\\c\nd")] != 1 {
 		t.Errorf("escaped label value read as %v", m)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -47,39 +46,13 @@ type Service struct {
 // service is stopped, and must stop cleanly, when the test ends.
 func Start[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string) *Service {
 	t.Helper()
-	logs := NewLogs(false)
-	return startService(t, name, start, env, logs, logs)
+	logs := &Logs{}
+	return StartTo(t, name, start, env, logs, logs)
 }
 
-// StartQuiet is Start for benchmarks and soak runs: the service writes its
-// logs into a pipe, as it does deployed, and only the lines about starting
-// and stopping are kept from it, so memory stays flat however many
-// requests it serves.
-func StartQuiet[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string) *Service {
-	t.Helper()
-	logs := NewLogs(true)
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	copied := make(chan struct{})
-	go func() {
-		defer close(copied)
-		io.Copy(logs, pr)
-		pr.Close()
-	}()
-	s := startService(t, name, start, env, pw, logs)
-	wait := s.wait
-	s.wait = func() error {
-		err := wait()
-		pw.Close()
-		<-copied
-		return err
-	}
-	return s
-}
-
-func startService[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string, stdout io.Writer, logs *Logs) *Service {
+// StartTo is Start with the service writing to stdout, of which logs holds
+// what the test keeps.
+func StartTo[R Running](t testing.TB, name string, start StartFunc[R], env map[string]string, stdout io.Writer, logs *Logs) *Service {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r, err := start(ctx, []string{name}, testEnv(env), stdout)
@@ -115,24 +88,6 @@ func (s *Service) Stop() error {
 	return s.stopErr
 }
 
-// NewLogs returns an empty Logs. A quiet one keeps every line but the
-// access lines at level INFO (see StartQuiet).
-func NewLogs(quiet bool) *Logs {
-	return &Logs{listening: make(chan listening, 1), quiet: quiet}
-}
-
-// WaitListening waits up to d for the "listening" line and returns the
-// address and scheme in it. It is for a service run as its own process,
-// whose output is the only way to learn the port the kernel chose.
-func (l *Logs) WaitListening(d time.Duration) (addr, scheme string, ok bool) {
-	select {
-	case m := <-l.listening:
-		return m.Addr, m.Scheme, true
-	case <-time.After(d):
-		return "", "", false
-	}
-}
-
 // testEnv is env as a getenv. A test service stops at once unless env
 // sets its drain: a drain is for callers that a test does not have.
 func testEnv(env map[string]string) func(string) string {
@@ -144,60 +99,17 @@ func testEnv(env map[string]string) func(string) string {
 	}
 }
 
-type listening struct{ Addr, Scheme string }
-
 // Logs collects a service's log output. It is safe for concurrent use.
 type Logs struct {
-	quiet     bool
-	mu        sync.Mutex
-	buf       bytes.Buffer
-	partial   []byte
-	listening chan listening
+	mu  sync.Mutex
+	buf bytes.Buffer
 }
 
-// Write appends p and watches for the "listening" line.
+// Write appends p.
 func (l *Logs) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// slog writes one whole line per call: a quiet Logs drops an access
-	// line at once. Output copied from a process comes in other pieces and
-	// takes the long way.
-	if l.quiet && len(l.partial) == 0 && bytes.IndexByte(p, '\n') == len(p)-1 && !keepQuiet(p) {
-		return len(p), nil
-	}
-	l.partial = append(l.partial, p...)
-	for {
-		i := bytes.IndexByte(l.partial, '\n')
-		if i < 0 {
-			break
-		}
-		line := l.partial[:i+1]
-		if bytes.Contains(line[:min(len(line), 120)], []byte(`"msg":"listening"`)) {
-			var m struct{ Addr, Scheme string }
-			if json.Unmarshal(line, &m) == nil {
-				select {
-				case l.listening <- listening{m.Addr, m.Scheme}:
-				default:
-				}
-			}
-		}
-		if !l.quiet || keepQuiet(line) {
-			l.buf.Write(line)
-		}
-		l.partial = l.partial[i+1:]
-	}
-	if len(l.partial) == 0 {
-		l.partial = l.partial[:0:0] // let a long run's buffer go
-	}
-	return len(p), nil
-}
-
-// keepQuiet reports whether a quiet Logs keeps line: anything but an
-// access line at level INFO. Level and message come first in a line, so
-// only its start is looked at.
-func keepQuiet(line []byte) bool {
-	head := line[:min(len(line), 120)]
-	return !bytes.Contains(head, []byte(`"level":"INFO","msg":"request"`))
+	return l.buf.Write(p)
 }
 
 // String returns all output so far.
