@@ -4,17 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
-	"unicode/utf8"
 )
 
 // readObject reads s as one object as the verifier does, handing each
 // member's reader to member; a name given twice is refused.
 func readObject(s string, member func(p *jsonReader) error) error {
-	if !utf8.ValidString(s) {
-		return errJSONSyntax
-	}
-	p := newJSONReader(s)
-	if err := p.Open(); err != nil {
+	p, err := newJSONReader([]byte(s))
+	if err != nil {
 		return err
 	}
 	var seen jsonNames
@@ -24,12 +20,12 @@ func readObject(s string, member func(p *jsonReader) error) error {
 			return err
 		}
 		if !ok {
-			return p.Close()
+			return nil
 		}
 		if !seen.Add(name, -1) {
 			return errors.New("duplicate member")
 		}
-		if err := member(p); err != nil {
+		if err := member(&p); err != nil {
 			return err
 		}
 	}
