@@ -92,20 +92,19 @@ func startQuiet[R servicetest.Running](t testing.TB, name string, start servicet
 		io.Copy(q, pr)
 		pr.Close()
 	}()
-	t.Cleanup(func() { // after the service's own: cleanups run last first
-		if s.Service != nil {
-			s.stop(t)
-		}
-	})
+	t.Cleanup(func() { s.stop(t) }) // after the service's own: cleanups run last first
 	s.Service = servicetest.StartTo(t, name, start, env, pw, &q.Logs)
 	return s
 }
 
-// stop stops the service and waits until all it wrote has been read.
+// stop stops the service, if it started, and waits until all it wrote has
+// been read.
 func (s *quietService) stop(t testing.TB) {
 	t.Helper()
-	if err := s.Service.Stop(); err != nil {
-		t.Fatalf("%v", err)
+	if s.Service != nil {
+		if err := s.Service.Stop(); err != nil {
+			t.Errorf("%v", err)
+		}
 	}
 	s.pw.Close()
 	<-s.copied
