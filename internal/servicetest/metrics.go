@@ -18,6 +18,11 @@ func Series(name string, labels ...string) string {
 	for i := 0; i+1 < len(labels); i += 2 {
 		pairs = append(pairs, labels[i]+`="`+labels[i+1]+`"`)
 	}
+	return seriesKey(name, pairs)
+}
+
+// seriesKey is name with its label pairs (as name="value") sorted.
+func seriesKey(name string, pairs []string) string {
 	sort.Strings(pairs)
 	if len(pairs) == 0 {
 		return name
@@ -42,11 +47,7 @@ func ReadMetrics(t testing.TB, page string) Metrics {
 		if labels = strings.TrimSuffix(labels, "}"); labels != "" {
 			pairs = strings.Split(labels, ",")
 		}
-		sort.Strings(pairs)
-		key := name
-		if len(pairs) > 0 {
-			key += "{" + strings.Join(pairs, ",") + "}"
-		}
+		key := seriesKey(name, pairs)
 		v, err := strconv.ParseFloat(line[i+1:], 64)
 		if _, dup := m[key]; i < 0 || err != nil || dup || strings.ContainsRune(line, '\\') {
 			t.Fatalf("metrics: cannot read %q", line)
